@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Typed LwM2M values: the one representation in which a value crosses
+ * between plugins, the data model and the codecs.
+ *
+ * A struct lwb_value never owns memory.  For STRING, CORELNK and OPAQUE it
+ * points at bytes owned by whoever built the value; the contract of each
+ * function that hands one out says how long those bytes stay valid.
+ * Strings are counted, not NUL-terminated.
+ */
+#ifndef LWM2M_BRIDGE_VALUE_H
+#define LWM2M_BRIDGE_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Data types of LwM2M 1.1 Core Appendix C.  NONE is the type of an
+ * executable resource (it has no value). */
+enum lwb_type {
+	LWB_TYPE_NONE = 0,
+	LWB_TYPE_STRING,
+	LWB_TYPE_INTEGER,
+	LWB_TYPE_UNSIGNED,
+	LWB_TYPE_FLOAT,
+	LWB_TYPE_BOOLEAN,
+	LWB_TYPE_OPAQUE,
+	LWB_TYPE_TIME,
+	LWB_TYPE_OBJLNK,
+	LWB_TYPE_CORELNK,
+};
+
+/* An Object Link: "oid:iid".  65535:65535 is the null link. */
+struct lwb_objlnk {
+	uint16_t oid;
+	uint16_t iid;
+};
+
+struct lwb_value {
+	enum lwb_type type;
+	union {
+		/* STRING, CORELNK (UTF-8, not NUL-terminated) and OPAQUE. */
+		struct {
+			const void *ptr;
+			size_t len;
+		} bytes;
+		int64_t i;    /* INTEGER, TIME (seconds since the Unix epoch) */
+		uint64_t u;   /* UNSIGNED */
+		double f;     /* FLOAT */
+		bool b;       /* BOOLEAN */
+		struct lwb_objlnk lnk; /* OBJLNK */
+	} v;
+};
+
+/* Returns the type's name as the DDF XML spells it ("String",
+ * "Unsigned Integer", ...); "none" for LWB_TYPE_NONE, "?" for anything
+ * else.  The string is static. */
+const char *lwb_type_name(enum lwb_type type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
