@@ -38,6 +38,7 @@ void log_set_sink(log_sink_fn sink, void *ctx);
 
 __attribute__((format(printf, 3, 4)))
 void log_msg(enum log_level level, const char *tag, const char *fmt, ...);
+__attribute__((format(printf, 3, 0)))
 void log_vmsg(enum log_level level, const char *tag, const char *fmt,
 	      va_list ap);
 
