@@ -1,10 +1,279 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lwm2m-bridge: start-up and the main loop.  Start-up may exit on bad
+ * configuration; once the loop runs, nothing but a signal ends it.
+ */
 #include "config.h"
 
-#include "log.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int main(void)
+#include "cfg.h"
+#include "core_objects.h"
+#include "dump.h"
+#include "log.h"
+#include "loop.h"
+#include "model.h"
+#include "schema.h"
+
+#define DEFAULT_CONFIG BRIDGE_SYSCONFDIR "/bridge.conf"
+
+struct options {
+	const char *config_path; /* NULL: the default file, if it exists */
+	bool check_config;
+	bool dump;
+	bool have_log_level;
+	enum log_level log_level;
+};
+
+struct bridge {
+	struct bridge_config *cfg;
+	struct schema_registry *schema;
+	struct model *model;
+	struct loop *loop;
+	const char *config_path; /* the file actually loaded, or NULL */
+};
+
+static void usage(FILE *out)
 {
-	log_info("placeholder");
+	fprintf(out,
+		"Usage: lwm2m-bridge [OPTION]...\n"
+		"Expose local hardware as LwM2M objects.\n\n"
+		"  -c, --config FILE     configuration file (default %s;\n"
+		"                        built-in defaults when it does not exist)\n"
+		"      --check-config    validate the configuration, exit 0 or 1\n"
+		"      --dump            print every object the bridge exposes and exit\n"
+		"  -l, --log-level LEVEL err, warning, notice, info or debug\n"
+		"  -v, --verbose         same as --log-level debug\n"
+		"  -V, --version         print the version and exit\n"
+		"  -h, --help            print this help and exit\n",
+		DEFAULT_CONFIG);
+}
+
+/* Returns 0 to go on, 1 to exit successfully, -1 to exit with usage. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_CHECK = 256, OPT_DUMP };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "dump", no_argument, NULL, OPT_DUMP },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:l:vVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config_path = optarg; break;
+		case OPT_CHECK: o->check_config = true; break;
+		case OPT_DUMP: o->dump = true; break;
+		case 'l':
+			if (log_level_parse(optarg, &o->log_level) != 0) {
+				fprintf(stderr,
+					"lwm2m-bridge: unknown log level '%s' "
+					"(expected err, warning, notice, info or debug)\n",
+					optarg);
+				return -1;
+			}
+			o->have_log_level = true;
+			break;
+		case 'v':
+			o->log_level = LOG_LVL_DEBUG;
+			o->have_log_level = true;
+			break;
+		case 'V': printf("lwm2m-bridge %s\n", PACKAGE_VERSION); return 1;
+		case 'h': usage(stdout); return 1;
+		default: return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lwm2m-bridge: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
 	return 0;
+}
+
+/* Loads the named file, or the default one; without -c a missing default
+ * file means built-in defaults.  Returns 0 or -1 after logging why. */
+static int load_config(struct bridge *b, const struct options *o)
+{
+	const char *path = o->config_path ? o->config_path : DEFAULT_CONFIG;
+	struct cfg_error err;
+	int rc = cfg_load_file(path, &b->cfg, &err);
+
+	if (rc == -ENOENT && !o->config_path) {
+		b->cfg = cfg_defaults();
+		if (!b->cfg) {
+			log_err("cannot build the default configuration");
+			return -1;
+		}
+		log_notice("no configuration file at %s: using built-in defaults",
+			   path);
+		return 0;
+	}
+	if (rc < 0) {
+		log_errx("%s", err.text);
+		return -1;
+	}
+	b->config_path = path;
+	return 0;
+}
+
+/* Loads every object directory in order, later ones overriding earlier
+ * ones.  A missing directory other than the first is normal (the user's
+ * own directory need not exist); broken files are logged and skipped. */
+static int load_objects(struct bridge *b)
+{
+	size_t loaded;
+
+	b->schema = schema_registry_new();
+	if (!b->schema) {
+		log_err("cannot create the object registry");
+		return -1;
+	}
+	for (size_t i = 0; i < b->cfg->n_object_dirs; i++) {
+		const char *dir = b->cfg->object_dirs[i];
+		struct schema_error err;
+		int rc = schema_load_dir(b->schema, dir, &err);
+
+		if (rc == -ENOENT && i > 0) {
+			log_debug("object directory %s does not exist", dir);
+			continue;
+		}
+		if (rc < 0) {
+			errno = -rc;
+			log_err("cannot read object directory %s", dir);
+			return -1;
+		}
+		if (rc > 0)
+			log_warnx("%s: %d object definition file%s skipped",
+				  dir, rc, rc == 1 ? "" : "s");
+	}
+	loaded = schema_object_count(b->schema);
+	if (loaded == 0) {
+		log_errx("no object definitions found (object_dirs: %s%s)",
+			 b->cfg->object_dirs[0],
+			 b->cfg->n_object_dirs > 1 ? ", ..." : "");
+		return -1;
+	}
+	log_info("%zu object definitions loaded", loaded);
+	return 0;
+}
+
+static int build_model(struct bridge *b)
+{
+	b->model = model_new(b->schema);
+	if (!b->model) {
+		log_err("cannot create the data model");
+		return -1;
+	}
+	return core_objects_populate(b->model, b->cfg) < 0 ? -1 : 0;
+}
+
+/* SIGHUP: re-read and validate the configuration.  Applying a changed
+ * configuration at run time comes with the registration work; until then a
+ * reload tells the operator whether the file on disk is valid. */
+static void on_reload(void *arg)
+{
+	struct bridge *b = arg;
+	struct bridge_config *fresh = NULL;
+	struct cfg_error err;
+
+	if (!b->config_path) {
+		log_notice("reload: running on built-in defaults, nothing to re-read");
+		return;
+	}
+	if (cfg_load_file(b->config_path, &fresh, &err) < 0) {
+		log_warnx("reload: %s (keeping the running configuration)",
+			  err.text);
+		return;
+	}
+	log_notice("reload: %s is valid; restart to apply changes",
+		   b->config_path);
+	cfg_free(fresh);
+}
+
+static int run_daemon(struct bridge *b)
+{
+	size_t objects = 0;
+	int rc;
+
+	b->loop = loop_new();
+	if (!b->loop) {
+		log_err("cannot create the event loop");
+		return -1;
+	}
+	if (loop_enable_signals(b->loop, on_reload, b) < 0) {
+		log_err("cannot set up signal handling");
+		return -1;
+	}
+	for (int oid = model_object_next(b->model, -1); oid >= 0;
+	     oid = model_object_next(b->model, oid))
+		objects++;
+	log_notice("lwm2m-bridge %s running: %zu objects with instances, "
+		   "%zu server%s configured",
+		   PACKAGE_VERSION, objects, b->cfg->n_servers,
+		   b->cfg->n_servers == 1 ? "" : "s");
+	rc = loop_run(b->loop);
+	log_notice("stopping");
+	return rc < 0 ? -1 : 0;
+}
+
+static void bridge_free(struct bridge *b)
+{
+	loop_free(b->loop);
+	model_free(b->model);
+	schema_registry_free(b->schema);
+	cfg_free(b->cfg);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = { 0 };
+	struct bridge b = { 0 };
+	int rc = EXIT_FAILURE;
+
+	switch (parse_options(argc, argv, &opts)) {
+	case 0: break;
+	case 1: return EXIT_SUCCESS;
+	default:
+		usage(stderr);
+		return 2;
+	}
+	if (opts.have_log_level)
+		log_set_level(opts.log_level);
+	if (load_config(&b, &opts) < 0)
+		goto out;
+	if (opts.check_config) {
+		printf("%s: configuration is valid\n",
+		       b.config_path ? b.config_path : "built-in defaults");
+		rc = EXIT_SUCCESS;
+		goto out;
+	}
+	if (!opts.have_log_level)
+		log_set_level(b.cfg->log_level);
+	if (load_objects(&b) < 0 || build_model(&b) < 0)
+		goto out;
+	if (opts.dump) {
+		printf("lwm2m-bridge %s, configuration: %s, endpoint: %s\n",
+		       PACKAGE_VERSION,
+		       b.config_path ? b.config_path : "built-in defaults",
+		       b.cfg->endpoint);
+		rc = dump_model(stdout, b.model) < 0 ? EXIT_FAILURE
+						      : EXIT_SUCCESS;
+		goto out;
+	}
+	rc = run_daemon(&b) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+out:
+	bridge_free(&b);
+	return rc;
 }
