@@ -21,7 +21,10 @@ const char *__lsan_default_suppressions(void)
 {
 	/* strbuf_append is the scanner's string buffer; LSan's fast unwinder
 	 * often stops there (libconfig has no frame pointers). */
-	return "leak:libconfig_yylex\nleak:strbuf_append\n";
+	/* Without a symbolizer (a fresh machine has none) only the module
+	 * name is known; our own config_t handling is checked for leaks by
+	 * the unit tests under valgrind, which do not use this list. */
+	return "leak:libconfig_yylex\nleak:strbuf_append\nleak:libconfig.so\n";
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -58,8 +58,24 @@ struct lwb_value {
 
 /* Returns the type's name as the DDF XML spells it ("String",
  * "Unsigned Integer", ...); "none" for LWB_TYPE_NONE, "?" for anything
- * else.  The string is static. */
-const char *lwb_type_name(enum lwb_type type);
+ * else.  The string is static.  Inline, because a plugin links against
+ * nothing of the daemon. */
+static inline const char *lwb_type_name(enum lwb_type type)
+{
+	switch (type) {
+	case LWB_TYPE_NONE: return "none";
+	case LWB_TYPE_STRING: return "String";
+	case LWB_TYPE_INTEGER: return "Integer";
+	case LWB_TYPE_UNSIGNED: return "Unsigned Integer";
+	case LWB_TYPE_FLOAT: return "Float";
+	case LWB_TYPE_BOOLEAN: return "Boolean";
+	case LWB_TYPE_OPAQUE: return "Opaque";
+	case LWB_TYPE_TIME: return "Time";
+	case LWB_TYPE_OBJLNK: return "Objlnk";
+	case LWB_TYPE_CORELNK: return "Corelnk";
+	}
+	return "?";
+}
 
 #ifdef __cplusplus
 }
