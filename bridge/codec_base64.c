@@ -100,8 +100,8 @@ int codec_base64_decode(const char *in, size_t n, unsigned accept, uint8_t *out,
 			return -EBADMSG;
 		len = in[n - 2] == '=' ? n - 2 : n - 1;
 	}
-	if (len % 4 == 1)
-		return -EBADMSG; /* 6 bits cannot end a byte */
+	if (len % 4 == 1 || ((accept & CODEC_BASE64_PADDED) && n % 4 != 0))
+		return -EBADMSG; /* 6 bits cannot end a byte; or unpadded */
 	need = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
 	if (need > INT_MAX)
 		return -EBADMSG;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Base64 (RFC 4648) for the JSON codecs: the standard alphabet with
+ * Base64 (RFC 4648) for the codecs: text/plain carries Opaque values in
+ * the standard alphabet with padding (LwM2M 1.1 Core Appendix C); and the standard alphabet with
  * padding, as LwM2M JSON carries Opaque values in "sv" (LwM2M 1.0.2
  * §6.4.4), and the URL-safe alphabet without padding, as SenML JSON
  * carries "vd" (RFC 8428 §5; LwM2M 1.1 Core §7.4.4 shows the same form).
@@ -15,6 +16,9 @@
 /* Alphabets, as flags so a decoder can accept either. */
 #define CODEC_BASE64_STD 0x1u /* '+' '/', '=' padding when encoding */
 #define CODEC_BASE64_URL 0x2u /* '-' '_', never padded when encoding */
+/* Decoding only: the text must be padded to a multiple of four (the
+ * canonical form text/plain requires). */
+#define CODEC_BASE64_PADDED 0x4u
 
 /* Length of the encoding of n bytes in the given alphabet (exactly one of
  * the flags).  Returns 0 when the result would overflow size_t. */

@@ -3,6 +3,8 @@
 
 #include "codec_text.h"
 
+#include "codec_base64.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,8 +17,6 @@
  * rather than copied into a bigger stack buffer. */
 #define FLOAT_TEXT_MAX 128
 
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static bool is_digit(char c)
 {
@@ -56,92 +56,6 @@ static int put_int(int64_t v, char *out, size_t cap)
 	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
 	return put_uint(mag, v < 0, out, cap);
-}
-
-int text_base64_encode(const void *in, size_t n, char *out, size_t cap)
-{
-	const uint8_t *p = in;
-	size_t need = (n + 2) / 3 * 4;
-	size_t o = 0;
-
-	if (n > (size_t)INT32_MAX / 4 * 3)
-		return -ENOBUFS; /* the length would not fit the return value */
-	if (need > cap)
-		return -ENOBUFS;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t w = (uint32_t)p[i] << 16;
-		size_t left = n - i;
-
-		if (left > 1)
-			w |= (uint32_t)p[i + 1] << 8;
-		if (left > 2)
-			w |= p[i + 2];
-		out[o++] = b64_alphabet[(w >> 18) & 63];
-		out[o++] = b64_alphabet[(w >> 12) & 63];
-		out[o++] = left > 1 ? b64_alphabet[(w >> 6) & 63] : '=';
-		out[o++] = left > 2 ? b64_alphabet[w & 63] : '=';
-	}
-	return (int)need;
-}
-
-static int b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-int text_base64_decode(const char *in, size_t n, uint8_t *out, size_t cap)
-{
-	size_t pad = 0;
-	size_t outlen;
-	size_t o = 0;
-
-	if (n % 4 != 0)
-		return -EBADMSG;
-	if (n > (size_t)INT32_MAX)
-		return -ENOBUFS;
-	if (n >= 1 && in[n - 1] == '=')
-		pad++;
-	if (n >= 2 && in[n - 2] == '=')
-		pad++;
-	outlen = n / 4 * 3 - pad;
-	if (outlen > cap)
-		return -ENOBUFS;
-	for (size_t i = 0; i < n; i += 4) {
-		uint32_t w = 0;
-		size_t valid = (i + 4 == n) ? 4 - pad : 4;
-
-		for (size_t k = 0; k < 4; k++) {
-			int v = 0;
-
-			if (k < valid) {
-				v = b64_val(in[i + k]);
-				if (v < 0)
-					return -EBADMSG; /* "=" inside too */
-			}
-			w = (w << 6) | (uint32_t)v;
-		}
-		/* Unused bits must be zero so every byte string has exactly one
-		 * text form (and round trips are exact). */
-		if ((valid == 3 && (w & 0xff) != 0) ||
-		    (valid == 2 && (w & 0xffff) != 0))
-			return -EBADMSG;
-		out[o++] = (uint8_t)(w >> 16);
-		if (valid > 2)
-			out[o++] = (uint8_t)(w >> 8);
-		if (valid > 3)
-			out[o++] = (uint8_t)w;
-	}
-	return (int)outlen;
 }
 
 bool text_utf8_valid(const void *p, size_t n)
@@ -198,7 +112,8 @@ int text_encode(const struct lwb_value *v, char *out, size_t cap)
 			memcpy(out, v->v.bytes.ptr, v->v.bytes.len);
 		return (int)v->v.bytes.len;
 	case LWB_TYPE_OPAQUE:
-		return text_base64_encode(v->v.bytes.ptr, v->v.bytes.len, out,
+		return codec_base64_encode(v->v.bytes.ptr, v->v.bytes.len,
+					  CODEC_BASE64_STD, out,
 					  cap);
 	case LWB_TYPE_INTEGER:
 	case LWB_TYPE_TIME: return put_int(v->v.i, out, cap);
@@ -365,7 +280,9 @@ int text_decode(const char *buf, size_t len, enum lwb_type type,
 		v.v.bytes.len = len;
 		break;
 	case LWB_TYPE_OPAQUE:
-		rc = text_base64_decode(buf, len, scratch, scratch_cap);
+		rc = codec_base64_decode(buf, len,
+					CODEC_BASE64_STD | CODEC_BASE64_PADDED,
+					scratch, scratch_cap);
 		if (rc < 0)
 			return rc;
 		v.v.bytes.ptr = scratch;

@@ -56,14 +56,6 @@ int text_encode(const struct lwb_value *v, char *out, size_t cap);
 int text_decode(const char *buf, size_t len, enum lwb_type type,
 		struct lwb_value *out, uint8_t *scratch, size_t scratch_cap);
 
-/* Base64 with the standard alphabet and padding (RFC 4648 section 4).
- * encode: writes 4 * ceil(n / 3) characters, no NUL; returns that length
- * or -ENOBUFS.  decode: accepts only canonical input (length a multiple of
- * 4, padding only at the end, zero unused bits, no white space); returns
- * the decoded length, -EBADMSG, or -ENOBUFS if cap is too small. */
-int text_base64_encode(const void *in, size_t n, char *out, size_t cap);
-int text_base64_decode(const char *in, size_t n, uint8_t *out, size_t cap);
-
 /* True if the n bytes at p are well-formed UTF-8 (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF).  NUL bytes are allowed. */
 bool text_utf8_valid(const void *p, size_t n);

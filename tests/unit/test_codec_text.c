@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "codec_opaque.h"
+#include "codec_base64.h"
 #include "codec_text.h"
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -191,7 +192,8 @@ static void test_opaque_base64_bad(void **state)
 				     sizeof(small)),
 			 -ENOBUFS);
 	assert_int_equal(
-		text_base64_encode("foo", 3, (char *)small, sizeof(small)),
+		codec_base64_encode("foo", 3, CODEC_BASE64_STD, (char *)small,
+				    sizeof(small)),
 		-ENOBUFS);
 }
 
