@@ -151,7 +151,7 @@ struct cfg_mqtt {
 };
 
 struct cfg_plugin {
-	unsigned line; /* line of the entry's "{" in the file */
+	unsigned line; /* line of the entry's "{" in the file; 0 = built in */
 	char *plugin;  /* shared object name: "sim" -> sim.so */
 	char *name;    /* instance name, unique; default = plugin */
 	bool required; /* start-up fails if the plugin fails; default false */
@@ -207,9 +207,11 @@ int cfg_load_string(const char *text, const char *name,
 
 /*
  * The configuration used when no file exists: one server (short id 1,
- * coap://127.0.0.1:5683, nosec), MQTT disabled, no plugins, and every other
- * option at its default.  Returns NULL and sets errno to ENOMEM on
- * allocation failure.
+ * coap://127.0.0.1:5683, nosec), MQTT disabled, one instance of the "sim"
+ * plugin (name "sim", not required, no settings, line 0) so the built-in
+ * demo shows simulated sensors, and every other option at its default.
+ * (A file that has no plugins list loads no plugin.)  Returns NULL and
+ * sets errno to ENOMEM on allocation failure.
  */
 struct bridge_config *cfg_defaults(void);
 

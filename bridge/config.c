@@ -153,7 +153,25 @@ fail:
 
 struct bridge_config *cfg_defaults(void)
 {
-	return defaults("(built-in defaults)");
+	struct bridge_config *cfg = defaults("(built-in defaults)");
+
+	if (!cfg)
+		return NULL;
+	/* Without a configuration file the bridge is a demo: simulated
+	 * sensors show what it does.  Optional, so a build without the sim
+	 * plugin still starts.  (A file without a plugins list loads none.) */
+	cfg->plugins = calloc(1, sizeof(*cfg->plugins));
+	if (!cfg->plugins)
+		goto fail;
+	cfg->n_plugins = 1;
+	if (cfg_set_string(&cfg->plugins[0].plugin, "sim") < 0 ||
+	    cfg_set_string(&cfg->plugins[0].name, "sim") < 0)
+		goto fail;
+	return cfg;
+fail:
+	cfg_free(cfg);
+	errno = ENOMEM;
+	return NULL;
 }
 
 static bool has_control(const char *s)

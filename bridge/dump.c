@@ -86,9 +86,46 @@ static int dump_record(const struct record *rec, void *arg)
 	return 0;
 }
 
-int dump_model(FILE *out, const struct model *m)
+static void dump_failed(struct dump_ctx *ctx, const struct path *p,
+			const struct schema_resource *res, int rc)
+{
+	char path[PATH_STR_MAX], value[VALUE_COLUMN_MAX + 1];
+
+	path_format(p, path, sizeof(path));
+	snprintf(value, sizeof(value), "(read failed: %s)", strerror(-rc));
+	fprintf(ctx->out, "  %-12s %-36.36s %s\n", path, res->name, value);
+	ctx->rows++;
+}
+
+/* An instance whose plugin reads its values itself: every readable
+ * resource is read through it, in id order (the order of model_collect).
+ * Resources the plugin does not have (-ENOENT) are left out; a failed
+ * read is a row of its own (object_access has logged it). */
+static void dump_plugin_instance(struct dump_ctx *ctx, struct object_access *oa,
+				 uint16_t oid, uint16_t iid)
+{
+	for (size_t i = 0; i < ctx->def->resource_count; i++) {
+		const struct schema_resource *res = &ctx->def->resources[i];
+		struct path p = path_resource(oid, iid, res->id);
+		struct record rec = { .path = p };
+		int rc;
+
+		if (!(res->ops & SCHEMA_OP_READ) ||
+		    (res->ops & SCHEMA_OP_EXEC) || res->type == LWB_TYPE_NONE)
+			continue;
+		if (res->multiple)
+			rc = oa_read_collect(oa, &p, dump_record, ctx);
+		else if ((rc = oa_read(oa, &p, &rec.value)) == 0)
+			dump_record(&rec, ctx);
+		if (rc < 0 && rc != -ENOENT)
+			dump_failed(ctx, &p, res, rc);
+	}
+}
+
+int dump_model(FILE *out, struct object_access *oa)
 {
 	struct dump_ctx ctx = { .out = out };
+	const struct model *m = oa_model(oa);
 	const struct schema_registry *reg = model_schema(m);
 
 	fprintf(out, "  %-12s %-36s %-*s %s\n", "PATH", "NAME",
@@ -104,7 +141,19 @@ int dump_model(FILE *out, const struct model *m)
 			oid, ctx.def->name, ctx.def->version,
 			model_instance_count(m, (uint16_t)oid),
 			model_instance_count(m, (uint16_t)oid) == 1 ? "" : "s");
-		model_collect(m, &p, dump_record, &ctx);
+		for (int iid = model_instance_next(m, (uint16_t)oid, -1);
+		     iid >= 0;
+		     iid = model_instance_next(m, (uint16_t)oid, iid)) {
+			const struct oa_handler *h =
+				oa_handler(oa, (uint16_t)oid, (uint16_t)iid);
+
+			p = path_instance((uint16_t)oid, (uint16_t)iid);
+			if (h && h->ops.read)
+				dump_plugin_instance(&ctx, oa, (uint16_t)oid,
+						     (uint16_t)iid);
+			else
+				model_collect(m, &p, dump_record, &ctx);
+		}
 	}
 	if (fflush(out) != 0 || ferror(out))
 		return -EIO;

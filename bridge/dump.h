@@ -11,9 +11,13 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "object_access.h"
 
-/* Writes the table to out.  Returns the number of rows written, or -EIO if
- * out reported a write error. */
-int dump_model(FILE *out, const struct model *m);
+/* Writes the table of everything in oa's model to out.  Values of
+ * instances whose plugin has a read callback are read through it first
+ * (oa_read); a failed read shows as "(read failed: REASON)" in the VALUE
+ * column, and object_access logs it.  Returns the number of rows written,
+ * or -EIO if out reported a write error. */
+int dump_model(FILE *out, struct object_access *oa);
 
 #endif

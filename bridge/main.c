@@ -18,6 +18,8 @@
 #include "log.h"
 #include "loop.h"
 #include "model.h"
+#include "object_access.h"
+#include "plugin_host.h"
 #include "schema.h"
 
 #define DEFAULT_CONFIG BRIDGE_SYSCONFDIR "/bridge.conf"
@@ -34,7 +36,9 @@ struct bridge {
 	struct bridge_config *cfg;
 	struct schema_registry *schema;
 	struct model *model;
+	struct object_access *oa;
 	struct loop *loop;
+	struct plugin_host *plugins;
 	const char *config_path; /* the file actually loaded, or NULL */
 };
 
@@ -169,16 +173,6 @@ static int load_objects(struct bridge *b)
 	return 0;
 }
 
-static int build_model(struct bridge *b)
-{
-	b->model = model_new(b->schema);
-	if (!b->model) {
-		log_err("cannot create the data model");
-		return -1;
-	}
-	return core_objects_populate(b->model, b->cfg) < 0 ? -1 : 0;
-}
-
 /* SIGHUP: re-read and validate the configuration.  Applying a changed
  * configuration at run time comes with the registration work; until then a
  * reload tells the operator whether the file on disk is valid. */
@@ -202,27 +196,70 @@ static void on_reload(void *arg)
 	cfg_free(fresh);
 }
 
-static int run_daemon(struct bridge *b)
+static int build_model(struct bridge *b)
 {
-	size_t objects = 0;
-	int rc;
+	b->model = model_new(b->schema);
+	if (!b->model || !(b->oa = oa_new(b->model))) {
+		log_err("cannot create the data model");
+		return -1;
+	}
+	return core_objects_populate(b->model, b->cfg) < 0 ? -1 : 0;
+}
 
+/* The loop comes before the plugins: their init may watch fds, arm timers
+ * and start threads.  The daemon takes over the signals before that, so
+ * every plugin thread inherits the blocked mask (--dump does not). */
+static int make_loop(struct bridge *b, bool signals)
+{
 	b->loop = loop_new();
 	if (!b->loop) {
 		log_err("cannot create the event loop");
 		return -1;
 	}
-	if (loop_enable_signals(b->loop, on_reload, b) < 0) {
+	if (signals && loop_enable_signals(b->loop, on_reload, b) < 0) {
 		log_err("cannot set up signal handling");
 		return -1;
 	}
+	return 0;
+}
+
+/* Loads the configured plugins after the core objects exist.  An optional
+ * plugin that fails has been logged and is left out; a required one ends
+ * start-up. */
+static int load_plugins(struct bridge *b)
+{
+	int rc;
+
+	b->plugins = plugin_host_new(b->loop, b->oa);
+	if (!b->plugins) {
+		log_err("cannot create the plugin host");
+		return -1;
+	}
+	rc = plugin_host_load_all(b->plugins, b->cfg);
+	if (rc < 0) {
+		log_errx("start-up failed: a required plugin was not loaded");
+		return -1;
+	}
+	if (b->cfg->n_plugins)
+		log_info("%d of %zu plugin instance%s loaded", rc,
+			 b->cfg->n_plugins, b->cfg->n_plugins == 1 ? "" : "s");
+	return 0;
+}
+
+static int run_daemon(struct bridge *b)
+{
+	size_t objects = 0;
+	int rc;
+
 	for (int oid = model_object_next(b->model, -1); oid >= 0;
 	     oid = model_object_next(b->model, oid))
 		objects++;
 	log_notice("lwm2m-bridge %s running: %zu objects with instances, "
-		   "%zu server%s configured",
+		   "%zu server%s configured, %zu plugin instance%s",
 		   PACKAGE_VERSION, objects, b->cfg->n_servers,
-		   b->cfg->n_servers == 1 ? "" : "s");
+		   b->cfg->n_servers == 1 ? "" : "s",
+		   plugin_host_count(b->plugins),
+		   plugin_host_count(b->plugins) == 1 ? "" : "s");
 	rc = loop_run(b->loop);
 	log_notice("stopping");
 	return rc < 0 ? -1 : 0;
@@ -230,6 +267,9 @@ static int run_daemon(struct bridge *b)
 
 static void bridge_free(struct bridge *b)
 {
+	/* Plugins first: their fini may still use the loop and the model. */
+	plugin_host_free(b->plugins);
+	oa_free(b->oa);
 	loop_free(b->loop);
 	model_free(b->model);
 	schema_registry_free(b->schema);
@@ -261,15 +301,18 @@ int main(int argc, char **argv)
 	}
 	if (!opts.have_log_level)
 		log_set_level(b.cfg->log_level);
-	if (load_objects(&b) < 0 || build_model(&b) < 0)
+	if (load_objects(&b) < 0 || build_model(&b) < 0 ||
+	    make_loop(&b, !opts.dump) < 0 || load_plugins(&b) < 0)
 		goto out;
 	if (opts.dump) {
+		/* One turn of the loop, without waiting: what the plugins
+		 * posted or armed for "now" during init lands first. */
+		loop_run_once(b.loop, 0);
 		printf("lwm2m-bridge %s, configuration: %s, endpoint: %s\n",
 		       PACKAGE_VERSION,
 		       b.config_path ? b.config_path : "built-in defaults",
 		       b.cfg->endpoint);
-		rc = dump_model(stdout, b.model) < 0 ? EXIT_FAILURE
-						      : EXIT_SUCCESS;
+		rc = dump_model(stdout, b.oa) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 		goto out;
 	}
 	rc = run_daemon(&b) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -24,12 +24,14 @@ struct arr {
 struct m_rinst {
 	uint16_t id;
 	struct mval val;
+	int64_t time_ms; /* measurement time of the last set; 0 = unknown */
 };
 
 struct m_res {
 	uint16_t id;
 	const struct schema_resource *def;
 	struct mval val; /* a single resource */
+	int64_t time_ms; /* of val, as in struct m_rinst */
 	struct arr ri;	 /* a multiple one: struct m_rinst */
 };
 
@@ -353,7 +355,29 @@ static int resolve(const struct model *m, const struct path *p,
 	return 0;
 }
 
+int model_check(const struct model *m, const struct path *p,
+		const struct lwb_value *v, struct lwb_value *out)
+{
+	const struct schema_resource *def;
+	struct m_inst *in;
+	struct m_res *r;
+	int rc;
+
+	rc = resolve(m, p, &in, &def, &r, NULL);
+	if (rc)
+		return rc;
+	if (p->len == PATH_RESOURCE_INSTANCE && p->ids[3] >= LWB_ID_INVALID)
+		return -EINVAL;
+	return mval_prepare(def, v, out);
+}
+
 int model_set(struct model *m, const struct path *p, const struct lwb_value *v)
+{
+	return model_set_at(m, p, v, 0);
+}
+
+int model_set_at(struct model *m, const struct path *p,
+		 const struct lwb_value *v, int64_t time_ms)
 {
 	const struct schema_resource *def;
 	struct m_inst *in;
@@ -374,17 +398,27 @@ int model_set(struct model *m, const struct path *p, const struct lwb_value *v)
 	if (rc)
 		return rc;
 	if (r && !def->multiple) {
-		if (mval_equal(&r->val, &val))
+		if (mval_equal(&r->val, &val)) {
+			r->time_ms = time_ms;
 			return 0;
+		}
 		rc = mval_store(&r->val, &val);
-		return rc ? rc : 1;
+		if (rc)
+			return rc;
+		r->time_ms = time_ms;
+		return 1;
 	}
 	ri = r ? arr_find(&r->ri, sizeof(*ri), p->ids[3], &ripos) : NULL;
 	if (ri) {
-		if (mval_equal(&ri->val, &val))
+		if (mval_equal(&ri->val, &val)) {
+			ri->time_ms = time_ms;
 			return 0;
+		}
 		rc = mval_store(&ri->val, &val);
-		return rc ? rc : 1;
+		if (rc)
+			return rc;
+		ri->time_ms = time_ms;
+		return 1;
 	}
 	/* A new entry: copy the value first, so a failure leaves nothing
 	 * half-made. */
@@ -402,6 +436,7 @@ int model_set(struct model *m, const struct path *p, const struct lwb_value *v)
 		new_res = true;
 		if (!def->multiple) {
 			r->val = tmp;
+			r->time_ms = time_ms;
 			return 1;
 		}
 		ripos = 0;
@@ -415,6 +450,7 @@ int model_set(struct model *m, const struct path *p, const struct lwb_value *v)
 	}
 	ri->id = p->ids[3];
 	ri->val = tmp;
+	ri->time_ms = time_ms;
 	return 1;
 }
 
@@ -439,6 +475,30 @@ int model_get(const struct model *m, const struct path *p,
 	if (!ri)
 		return -ENOENT;
 	mval_view(&ri->val, out);
+	return 0;
+}
+
+int model_get_time(const struct model *m, const struct path *p,
+		   int64_t *time_ms)
+{
+	const struct schema_resource *def;
+	struct m_inst *in;
+	struct m_res *r;
+	struct m_rinst *ri;
+	int rc = resolve(m, p, &in, &def, &r, NULL);
+
+	if (rc)
+		return rc;
+	if (!r)
+		return -ENOENT;
+	if (!def->multiple) {
+		*time_ms = r->time_ms;
+		return 0;
+	}
+	ri = arr_find(&r->ri, sizeof(*ri), p->ids[3], NULL);
+	if (!ri)
+		return -ENOENT;
+	*time_ms = ri->time_ms;
 	return 0;
 }
 

@@ -123,6 +123,26 @@ int model_resource_instance_next(const struct model *m, uint16_t oid,
 int model_set(struct model *m, const struct path *p, const struct lwb_value *v);
 
 /*
+ * model_set, also recording time_ms (milliseconds since the Unix epoch; 0
+ * means unknown, e.g. a configured value) as the value's measurement time.
+ * The time is updated even when the value is unchanged (the result is
+ * then 0 and still nothing is allocated): it is the time of the latest
+ * report.  model_set(m, p, v) is model_set_at(m, p, v, 0).  On error
+ * neither value nor time changes.  The model never reads a clock.
+ */
+int model_set_at(struct model *m, const struct path *p,
+		 const struct lwb_value *v, int64_t time_ms);
+
+/*
+ * Checks *v as model_set would (path, instance, type, range) without
+ * storing anything, and fills *out with the value converted to the
+ * resource's type (sharing v's bytes, so valid as long as they are).
+ * Returns 0 or the error model_set would return (never -ENOMEM).
+ */
+int model_check(const struct model *m, const struct path *p,
+		const struct lwb_value *v, struct lwb_value *out);
+
+/*
  * Reads the value of a single resource /o/i/r or of a resource instance
  * /o/i/r/ri.  Returns 0; -ENOENT if it does not exist; -EINVAL for another
  * level, /o/i/r of a multiple resource or /o/i/r/ri of a single one.
@@ -132,6 +152,12 @@ int model_set(struct model *m, const struct path *p, const struct lwb_value *v);
  */
 int model_get(const struct model *m, const struct path *p,
 	      struct lwb_value *out);
+
+/* The measurement time recorded with the value at p (see model_set_at):
+ * milliseconds since the Unix epoch, 0 if unknown.  Returns 0, or the
+ * errors of model_get. */
+int model_get_time(const struct model *m, const struct path *p,
+		   int64_t *time_ms);
 
 /*
  * Deletes the resource /o/i/r (all its instances for a multiple one), or

@@ -78,3 +78,20 @@ finish() {
 	[ "$failed" -eq 0 ]
 	exit $?
 }
+
+# run_bridge_for SECONDS ARGS...: run_bridge, killed after SECONDS (a
+# daemon that should have exited at start-up must not hang the suite).
+run_bridge_for() {
+	limit=$1
+	shift
+	out=$(timeout "$limit" "$bridge" "$@" 2>&1)
+	status=$?
+}
+
+# expect_output_count N PATTERN DESCRIPTION: exactly N lines match.
+expect_output_count() {
+	n=$(printf '%s\n' "$out" | grep -c -- "$2")
+	if [ "$n" -eq "$1" ]; then ok "$3"; else
+		not_ok "$3" "expected $1 line(s) matching: $2, got $n" "output: $out"
+	fi
+}

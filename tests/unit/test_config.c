@@ -105,7 +105,8 @@ static void assert_server_defaults(const struct cfg_server *s)
 	assert_int_equal(s->communication_sequence_retry_count, 1);
 }
 
-static void assert_defaults(const struct bridge_config *cfg)
+/* Every default except the plugins list (see assert_defaults). */
+static void assert_common_defaults(const struct bridge_config *cfg)
 {
 	const struct cfg_server *s;
 
@@ -140,6 +141,12 @@ static void assert_defaults(const struct bridge_config *cfg)
 	assert_int_equal(cfg->mqtt.qos, 1);
 	assert_true(cfg->mqtt.retain);
 	assert_int_equal(cfg->mqtt.keepalive, 60);
+}
+
+/* A file that leaves everything out: the defaults, and no plugin. */
+static void assert_defaults(const struct bridge_config *cfg)
+{
+	assert_common_defaults(cfg);
 	assert_int_equal(cfg->n_plugins, 0);
 	assert_null(cfg->plugins);
 }
@@ -150,7 +157,14 @@ static void test_defaults(void **state)
 
 	(void)state;
 	assert_non_null(cfg);
-	assert_defaults(cfg);
+	assert_common_defaults(cfg);
+	/* No file at all: the demo's simulated sensors, optional. */
+	assert_int_equal(cfg->n_plugins, 1);
+	assert_string_equal(cfg->plugins[0].plugin, "sim");
+	assert_string_equal(cfg->plugins[0].name, "sim");
+	assert_false(cfg->plugins[0].required);
+	assert_null(cfg->plugins[0].settings);
+	assert_int_equal(cfg->plugins[0].line, 0);
 	assert_string_equal(cfg->source, "(built-in defaults)");
 	assert_null(cfg->lc);
 	assert_int_equal(cfg->servers[0].line, 0);

@@ -674,6 +674,124 @@ static void test_free_id_full(void **state)
 	model_free(NULL);
 }
 
+static int64_t time_of(struct model *m, struct path p)
+{
+	int64_t t = -1;
+
+	assert_int_equal(model_get_time(m, &p, &t), 0);
+	return t;
+}
+
+static void test_timestamps(void **state)
+{
+	struct model *m = M(state);
+	struct path flt = path_resource(OT, 0, 3);
+	struct path ri = path_resource_instance(OT, 0, 10, 2);
+	struct lwb_value v;
+	int64_t t;
+
+	assert_int_equal(model_instance_create(m, OT, 0), 0);
+	/* model_set records "unknown". */
+	assert_int_equal(set(m, path_resource(OT, 0, 1), VI(5)), 1);
+	assert_int_equal(time_of(m, path_resource(OT, 0, 1)), 0);
+
+	assert_int_equal(model_set_at(m, &flt, &VF(1.5), 1000), 1);
+	assert_int_equal(time_of(m, flt), 1000);
+	/* The same value, measured later: unchanged, but the newer time. */
+	assert_int_equal(model_set_at(m, &flt, &VF(1.5), 2000), 0);
+	assert_int_equal(time_of(m, flt), 2000);
+	assert_int_equal(model_set_at(m, &flt, &VF(2.5), 3000), 1);
+	assert_int_equal(time_of(m, flt), 3000);
+	/* A refused value changes neither value nor time. */
+	assert_int_equal(model_set_at(m, &flt, &VF(99.0), 4000), -ERANGE);
+	assert_int_equal(model_set_at(m, &flt, &VS("x"), 4000), -EPROTOTYPE);
+	assert_int_equal(time_of(m, flt), 3000);
+	v = get_ok(m, flt);
+	assert_true(v.v.f == 2.5);
+	/* model_set after model_set_at: the time becomes unknown again. */
+	assert_int_equal(model_set(m, &flt, &VF(2.5)), 0);
+	assert_int_equal(time_of(m, flt), 0);
+
+	/* Resource instances keep their own times. */
+	assert_int_equal(model_set_at(m, &ri, &VI(7), 5000), 1);
+	assert_int_equal(model_set_at(m, &(struct path){{OT, 0, 10, 3}, 4},
+				      &VI(8), 6000),
+			 1);
+	assert_int_equal(time_of(m, ri), 5000);
+	assert_int_equal(model_set_at(m, &ri, &VI(7), 7000), 0);
+	assert_int_equal(time_of(m, ri), 7000);
+	assert_int_equal(model_set_at(m, &ri, &VI(9), -5), 1);
+	assert_int_equal(time_of(m, ri), -5);
+	assert_int_equal(time_of(m, path_resource_instance(OT, 0, 10, 3)),
+			 6000);
+	/* A byte value with a time. */
+	assert_int_equal(model_set_at(m, &(struct path){{OT, 0, 0}, 3},
+				      &VS("abc"), 8000),
+			 1);
+	assert_int_equal(time_of(m, path_resource(OT, 0, 0)), 8000);
+
+	/* The errors of model_get. */
+	t = 42;
+	assert_int_equal(model_get_time(m, &(struct path){{OT, 0, 2}, 3}, &t),
+			 -ENOENT);
+	assert_int_equal(
+		model_get_time(m, &(struct path){{OT, 0, 10, 9}, 4}, &t),
+		-ENOENT);
+	assert_int_equal(model_get_time(m, &(struct path){{OT, 0, 10}, 3}, &t),
+			 -EINVAL);
+	assert_int_equal(model_get_time(m, &(struct path){{OT, 0}, 2}, &t),
+			 -EINVAL);
+	assert_int_equal(model_get_time(m, &(struct path){{OT, 4, 1}, 3}, &t),
+			 -ENOENT);
+	assert_int_equal(t, 42);
+}
+
+static void test_check(void **state)
+{
+	struct model *m = M(state);
+	struct path uns = path_resource(OT, 0, 2);
+	struct lwb_value out;
+	char buf[4] = "abc";
+
+	assert_int_equal(model_instance_create(m, OT, 0), 0);
+	/* Converted to the resource's type, nothing stored. */
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(model_check(m, &uns, &VI(12), &out), 0);
+	assert_int_equal(out.type, LWB_TYPE_UNSIGNED);
+	assert_int_equal(out.v.u, 12);
+	assert_false(model_exists(m, &uns));
+	/* Bytes are shared, not copied. */
+	assert_int_equal(model_check(m, &(struct path){{OT, 0, 0}, 3},
+				     &VBYTES(LWB_TYPE_STRING, buf, 3), &out),
+			 0);
+	assert_ptr_equal(out.v.bytes.ptr, buf);
+	/* The errors of model_set. */
+	assert_int_equal(model_check(m, &uns, &VI(-1), &out), -ERANGE);
+	assert_int_equal(model_check(m, &uns, &VS("1"), &out), -EPROTOTYPE);
+	assert_int_equal(
+		model_check(m, &(struct path){{OT, 0, 1}, 3}, &VI(101), &out),
+		-ERANGE);
+	assert_int_equal(
+		model_check(m, &(struct path){{OT, 0, 9}, 3}, &VI(1), &out),
+		-EPROTOTYPE);
+	assert_int_equal(
+		model_check(m, &(struct path){{OT, 0, 50}, 3}, &VI(1), &out),
+		-ENOENT);
+	assert_int_equal(
+		model_check(m, &(struct path){{OT, 1, 1}, 3}, &VI(1), &out),
+		-ENOENT);
+	assert_int_equal(
+		model_check(m, &(struct path){{OT, 0, 10}, 3}, &VI(1), &out),
+		-EINVAL);
+	assert_int_equal(model_check(m, &(struct path){{OT, 0, 10, 65535}, 4},
+				     &VI(1), &out),
+			 -EINVAL);
+	assert_int_equal(
+		model_check(m, &(struct path){{OT, 0}, 2}, &VI(1), &out),
+		-EINVAL);
+	assert_int_equal(model_resource_next(m, OT, 0, -1), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +809,8 @@ int main(void)
 		T(test_collect),
 		T(test_exists_and_type_of),
 		T(test_free_id_full),
+		T(test_timestamps),
+		T(test_check),
 #undef T
 	};
 

@@ -16,9 +16,10 @@
  *   3. the plugin creates object instances, publishes values, watches fds,
  *      arms timers; the daemon calls its instance callbacks on the loop
  *      thread;
- *   4. at shutdown, or if init failed, it calls fini(state) (fini is not
- *      called when init failed), then removes everything the plugin still
- *      has registered (instances, fd watches, timers) and dlclose()s it.
+ *   4. at shutdown it calls fini(state); then (also when init failed, in
+ *      which case fini is not called) it removes everything the plugin
+ *      still has registered (instances, fd watches, timers, queued posts)
+ *      and dlclose()s it.
  *
  * Threads: every host function must be called on the loop thread (from
  * init, or from a callback the daemon made), except host->api->post(),
@@ -30,7 +31,9 @@
  * errno.  Plugin callbacks return 0 or a negative errno, which the daemon
  * maps to a CoAP answer: -ENOENT 4.04 Not Found, -EINVAL 4.00 Bad Request,
  * -EPERM / -EACCES 4.01 Unauthorized, -EOPNOTSUPP 4.05 Method Not Allowed,
- * anything else (-EIO, -ETIMEDOUT, ...) 5.00 Internal Server Error.
+ * -EPROTOTYPE / -ERANGE 4.00 (a value the object definition refuses),
+ * anything else (-EIO, -ETIMEDOUT, ...) 5.00 Internal Server Error.  (On
+ * Linux ENOTSUP and EOPNOTSUPP are one value: both mean 4.05.)
  *
  * Compatibility: abi_major changes when anything here changes
  * incompatibly; the daemon refuses a plugin built for another major.
@@ -158,7 +161,10 @@ struct lwb_host_api {
 	 * instance is removed.  Returns the instance id, or -ENOENT (object
 	 * not defined), -EEXIST (taken, also by another plugin), -EPERM
 	 * (second instance of a single-instance object, or a core object
-	 * 0-2 the daemon owns), -EINVAL.
+	 * 0-2 the daemon owns), -EINVAL (iid 65535 given explicitly, or
+	 * ops->struct_size smaller than ABI 1.0's struct lwb_instance_ops).
+	 * Multiple-instance resources: publish each resource instance once;
+	 * a read callback is then asked for exactly those instances.
 	 */
 	int (*instance_create)(struct lwb_host *host, uint16_t oid,
 			       uint16_t iid, const struct lwb_instance_ops *ops,
@@ -199,7 +205,8 @@ struct lwb_host_api {
 	 * (not armed) or NULL with errno ENOMEM; the daemon owns it until
 	 * timer_free (which disarms it; safe from inside its own callback).
 	 * timer_start arms it to fire after delay_ms, then every period_ms
-	 * (0: once); re-arming an armed timer reschedules it.
+	 * (0: once); re-arming an armed timer reschedules it.  timer_start
+	 * returns 0, or -EINVAL for NULL or another instance's timer.
 	 */
 	struct lwb_timer *(*timer_new)(struct lwb_host *host, lwb_timer_fn cb,
 				       void *arg);
