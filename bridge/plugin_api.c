@@ -176,9 +176,13 @@ static int api_publish(struct lwb_host *host, uint16_t oid, uint16_t iid,
 		return rc;
 	p = riid == LWB_NO_RIID ? path_resource(oid, iid, rid)
 				: path_resource_instance(oid, iid, rid, riid);
-	return model_set_at(pi->ph->m, &p, value,
-			    timestamp_ms ? timestamp_ms
-					 : oa_now_ms(pi->ph->oa));
+	rc = model_set_at(pi->ph->m, &p, value,
+			  timestamp_ms ? timestamp_ms : oa_now_ms(pi->ph->oa));
+	if (rc >= 0) {
+		pi->publishes++;
+		pi->changes += (uint64_t)rc;
+	}
+	return rc;
 }
 
 /* ---- fd watches ------------------------------------------------------ */

@@ -287,6 +287,8 @@ int plugin_host_stats(struct plugin_host *ph, const char *name,
 	out->instances = pi->n_owned;
 	out->fd_watches = pi->n_watches;
 	out->timers = pi->n_timers;
+	out->publishes = pi->publishes;
+	out->changes = pi->changes;
 	pthread_mutex_lock(&ph->post_lock);
 	for (const struct ph_work *w = ph->post_head; w; w = w->next)
 		out->posts_pending += w->pi == pi;

@@ -44,6 +44,8 @@ struct plugin_host_stats {
 	size_t fd_watches;    /* fds it watches */
 	size_t timers;	      /* timers it allocated (armed or not) */
 	size_t posts_pending; /* work it posted that has not run yet */
+	uint64_t publishes;   /* successful publish calls since load */
+	uint64_t changes;     /* of which changed the stored value */
 };
 
 /*

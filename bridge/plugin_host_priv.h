@@ -68,6 +68,8 @@ struct ph_inst {
 	size_t n_watches;
 	struct lwb_timer *timers;
 	size_t n_timers;
+	uint64_t publishes; /* successful publish calls */
+	uint64_t changes;   /* of which changed the stored value */
 };
 
 struct plugin_host {

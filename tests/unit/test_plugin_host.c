@@ -466,6 +466,10 @@ static void test_all_api(void **state)
 	assert_int_equal(st.fd_watches, 1);
 	assert_int_equal(st.timers, 1);
 	assert_int_equal(st.posts_pending, 1 + TP_ALLAPI_THREAD_POSTS);
+	/* "publish new", "publish same", "publish at" succeeded; the two
+	 * with a new value changed it; the refused ones count for nothing. */
+	assert_int_equal(st.publishes, 3);
+	assert_int_equal(st.changes, 2);
 
 	/* Posted work (from init and from its thread) runs in one go: one
 	 * drain on the loop. */

@@ -10,9 +10,20 @@
  * against object definitions (the daemon does that); it checks everything
  * else the daemon checks: the plugin uses only its own instances, fds are
  * watched once, timers belong to the plugin, post() is thread-safe.
+ * Without definitions, it accepts instances of any object but the
+ * daemon's own 0-3 (-EPERM), and any value type, as long as a resource
+ * keeps the type it was first given (-EPROTOTYPE).
  *
- * Single-threaded except lwb_mock's post implementation, which any thread
- * may call (as the real one).  Nothing here is for production use.
+ * Single-threaded: the thread that called lwb_mock_new is "the loop
+ * thread"; every function here must be called on it, except the host
+ * table's post(), which any thread may call (as the real one), and
+ * lwb_mock_posted_count.  Nothing here is for production use.
+ *
+ * After lwb_mock_stop (or a failed start), the mock removes what the
+ * plugin left registered, as the daemon does: instances (whose ops and ctx
+ * are gone with the plugin's state), fd watches, timers and queued work.
+ * Published values, counters and log lines stay for inspection until
+ * lwb_mock_free.
  */
 #ifndef LWM2M_BRIDGE_MOCK_HOST_H
 #define LWM2M_BRIDGE_MOCK_HOST_H
@@ -45,16 +56,20 @@ void lwb_mock_free(struct lwb_mock *mock);
 struct lwb_host *lwb_mock_host(struct lwb_mock *mock);
 
 /* Checks the descriptor as the daemon does (ABI major, struct size) and
- * calls its init.  Returns init's result, or -EPROTO for a descriptor the
- * daemon would refuse. */
+ * calls its init.  Returns init's result, -EPROTO for a descriptor the
+ * daemon would refuse, or -EBUSY when already started.  After a stop the
+ * plugin may be started again. */
 int lwb_mock_start(struct lwb_mock *mock, const struct lwb_plugin *plugin);
 /* Calls fini (once) if start succeeded. */
 void lwb_mock_stop(struct lwb_mock *mock);
 
-/* Time: the fake monotonic clock starts at 1,000,000 ms.  advance moves it
- * forward by ms and fires every timer that falls due, in deadline order,
- * periodic ones as many times as they fall due.  Returns how many timer
- * callbacks ran. */
+/* Time: the fake monotonic clock starts at 1,000,000 ms; the fake wall
+ * clock (the timestamp of values published with timestamp 0) starts at
+ * 1,700,000,000,000 ms since the epoch and moves with it.  advance moves
+ * the clocks forward by ms and fires every timer that falls due, in
+ * deadline order (equal deadlines in arming order), periodic ones as many
+ * times as they fall due.  Returns how many timer callbacks ran.  A timer
+ * callback may stop, re-arm or free any timer, itself included. */
 uint64_t lwb_mock_now_ms(const struct lwb_mock *mock);
 int lwb_mock_advance(struct lwb_mock *mock, uint64_t ms);
 
@@ -90,8 +105,11 @@ uint64_t lwb_mock_change_count(const struct lwb_mock *mock);
 /* What a server's Read, Write, Execute would do: calls the instance's
  * callback (read: falls back to the last published value when read is
  * NULL; write/execute: -EOPNOTSUPP when NULL).  For read, out->type must be
- * set by the caller to the resource's type.  Returns the callback's
- * result, or -ENOENT for an instance the plugin did not create. */
+ * set by the caller to the resource's type.  As in the daemon, a value
+ * read or written successfully becomes the resource's last value (read's
+ * *out then points at the mock's copy, valid as lwb_mock_value's).
+ * Returns the callback's result (-EINVAL if it returned a positive
+ * number), or -ENOENT for an instance the plugin did not create. */
 int lwb_mock_read(struct lwb_mock *mock, uint16_t oid, uint16_t iid,
 		  uint16_t rid, uint16_t riid, struct lwb_value *out);
 int lwb_mock_write(struct lwb_mock *mock, uint16_t oid, uint16_t iid,
@@ -104,6 +122,42 @@ int lwb_mock_execute(struct lwb_mock *mock, uint16_t oid, uint16_t iid,
 size_t lwb_mock_log_count(const struct lwb_mock *mock);
 const char *lwb_mock_log_line(const struct lwb_mock *mock, size_t i);
 bool lwb_mock_log_contains(const struct lwb_mock *mock, const char *substr);
+
+/*
+ * Error injection, to test a plugin's error paths: after `skip` more
+ * successful calls of the host function named func ("instance_create",
+ * "instance_remove", "publish", "fd_watch", "fd_modify", "fd_unwatch",
+ * "timer_new", "timer_start", "post"), the next call fails with err (a
+ * negative errno; timer_new returns NULL with errno -err) without doing
+ * anything.  Each request fires once.  Returns 0, -EINVAL (unknown func,
+ * err >= 0) or -ENOMEM.
+ */
+int lwb_mock_fail(struct lwb_mock *mock, const char *func, unsigned int skip,
+		  int err);
+
+/*
+ * How many times the plugin broke a rule of the host API that the daemon
+ * would refuse or that would crash it: a host function other than post
+ * called off the loop thread, a timer that is not its own,
+ * a callback argument NULL, a publish of a resource in another type than
+ * before, and so on.  Each is also described on stderr.  A good plugin
+ * test asserts this is 0 at the end.
+ */
+uint64_t lwb_mock_misuse_count(const struct lwb_mock *mock);
+
+/* Timers the plugin holds (created and not freed), and how many of them
+ * are armed. */
+size_t lwb_mock_timer_count(const struct lwb_mock *mock);
+size_t lwb_mock_timer_armed_count(const struct lwb_mock *mock);
+
+/* How many registrations (instances, fd watches, timers) the plugin
+ * still held when its fini returned or its init failed, which the mock
+ * then removed, as the daemon does.  Leaving them is allowed; a plugin
+ * that releases everything itself can assert 0. */
+size_t lwb_mock_leftover_count(const struct lwb_mock *mock);
+
+/* Work posted and not run yet (thread-safe). */
+size_t lwb_mock_posted_count(struct lwb_mock *mock);
 
 #ifdef __cplusplus
 }

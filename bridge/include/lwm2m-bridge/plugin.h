@@ -103,8 +103,10 @@ struct lwb_instance_ops {
 	 * Bytes that out points at (strings, opaque) need only stay valid
 	 * until the plugin's next return to the daemon's loop; the daemon
 	 * copies them at once.  The value read is stored as the resource's
-	 * last value, as if published.  Return 0 or a negative errno
-	 * (-ENOENT for a resource this instance does not have).
+	 * last value, as if published.  It may publish other resources
+	 * meanwhile (e.g. a Max Measured Value the new reading raised).
+	 * Return 0 or a negative errno (-ENOENT for a resource this instance
+	 * does not have).
 	 */
 	int (*read)(void *ctx, uint16_t rid, uint16_t riid,
 		    struct lwb_value *out);
