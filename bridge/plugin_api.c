@@ -29,6 +29,7 @@ _Static_assert((int)LWB_LOG_ERR == (int)LOG_LVL_ERR &&
  * built for 1.x knows. */
 #define OPS_V1_SIZE sizeof(struct lwb_instance_ops)
 
+__attribute__((format(printf, 3, 0)))
 static void api_vlog(struct lwb_host *host, enum lwb_log_level level,
 		     const char *fmt, va_list ap)
 {
@@ -41,6 +42,7 @@ static void api_vlog(struct lwb_host *host, enum lwb_log_level level,
 	log_vmsg((enum log_level)l, ph_inst_of(host)->name, fmt, ap);
 }
 
+__attribute__((format(printf, 3, 4)))
 static void api_log(struct lwb_host *host, enum lwb_log_level level,
 		    const char *fmt, ...)
 {

@@ -88,7 +88,7 @@ if make -s -C build/asan -j"$jobs" check; then note "asan+ubsan make check: ok";
 fi
 
 # 2. Every fuzz target for FUZZ_SECONDS (default 20) under libFuzzer.
-configure_in build/fuzz CC=clang --enable-fuzzing --enable-asan --enable-ubsan
+configure_in build/fuzz CC=clang --enable-werror --enable-fuzzing --enable-asan --enable-ubsan
 if make -s -C build/fuzz -j"$jobs" >/dev/null &&
 	make -s -C build/fuzz fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"; then
 	note "libFuzzer runs: ok"
