@@ -98,4 +98,23 @@ expect_output "\[initfail\] $dir/initfail.so: init failed: No such device: not l
 expect_no_output "/3303/" "nothing of the failed plugins remains"
 expect_output "0 of 4 plugin instances loaded" "none loaded"
 
+# The sim plugin with its demo defaults (what a fresh install shows): every
+# simulated sensor appears with a value read through the core.
+cat >"$tmp/sim.conf" <<EOT
+object_dirs = [ "$top_srcdir/objects" ];
+plugin_dir = "$top_builddir/plugins/sim/.libs";
+plugins = ( { plugin = "sim"; } );
+EOT
+run_bridge_for 20 --dump -c "$tmp/sim.conf"
+expect_status 0 "--dump with the sim plugin succeeds"
+expect_output "1 of 1 plugin instance loaded" "sim loads"
+expect_output "/3303/0/5700 *Sensor Value *-\\{0,1\\}[0-9][0-9.]*$" \
+	"simulated temperature"
+expect_output "/3303/0/5701 *Sensor Units *Cel" "with its unit"
+expect_output "/3304/0/5700 *Sensor Value *[0-9][0-9.]*" "simulated humidity"
+expect_output "/3200/0/5501 *Digital Input Counter *[0-9]" "simulated counter"
+expect_output "/3300/0/5750 *Application Type *sine" "simulated sine"
+expect_output "/3342/0/5500 *Digital Input State *\\(true\\|false\\)" \
+	"simulated switch"
+
 finish
