@@ -205,3 +205,32 @@ int codec_jw_finish(const struct codec_jw *w)
 		return -ENOBUFS;
 	return (int)w->len;
 }
+
+void codec_jw_senml_base(struct codec_jw *w, const struct senml_plan *plan)
+{
+	codec_jw_lit(w, "\"bn\":");
+	codec_jw_string(w, plan->bn, plan->bn_len);
+	if (plan->has_bt) {
+		codec_jw_lit(w, ",\"bt\":");
+		codec_jw_double(w, plan->bt);
+	}
+}
+
+void codec_jw_senml_name(struct codec_jw *w, const struct senml_plan *plan,
+			 const struct path *p)
+{
+	char name[SENML_NAME_MAX];
+	int len = senml_rel_name(p, plan->name_from, name, sizeof(name));
+
+	codec_jw_lit(w, "\"n\":");
+	codec_jw_string(w, name, len > 0 ? (size_t)len : 0);
+}
+
+void codec_jw_senml_time(struct codec_jw *w, const struct senml_plan *plan,
+			 const struct record *r)
+{
+	if (r->has_time && (!plan->has_bt || r->time != plan->bt)) {
+		codec_jw_lit(w, ",\"t\":");
+		codec_jw_double(w, r->time - plan->bt);
+	}
+}

@@ -69,4 +69,24 @@ void codec_jw_value(struct codec_jw *w, const struct lwb_value *v,
 /* Returns the length written, or the sticky error (-ENOBUFS, -EINVAL). */
 int codec_jw_finish(const struct codec_jw *w);
 
+/* The members the LwM2M JSON and SenML JSON encoders write alike, after
+ * senml_plan_make() accepted the records (codec_senml_common.h). */
+
+struct path;
+struct record;
+struct senml_plan;
+
+/* Appends "bn":<plan's base name>, then ,"bt":<base time> if plan has
+ * one. */
+void codec_jw_senml_base(struct codec_jw *w, const struct senml_plan *plan);
+
+/* Appends "n":<p named relative to the plan's base name>. */
+void codec_jw_senml_name(struct codec_jw *w, const struct senml_plan *plan,
+			 const struct path *p);
+
+/* Appends ,"t":<r's time less the base time> when r is timed and its time
+ * is not the base time; nothing otherwise. */
+void codec_jw_senml_time(struct codec_jw *w, const struct senml_plan *plan,
+			 const struct record *r);
+
 #endif

@@ -32,31 +32,19 @@ int lwm2m_json_encode(const struct path *base, const struct record *recs,
 	if (err)
 		return err;
 	codec_jw_init(&w, buf, cap);
-	codec_jw_lit(&w, "{\"bn\":");
-	codec_jw_string(&w, plan.bn, plan.bn_len);
-	if (plan.has_bt) {
-		codec_jw_lit(&w, ",\"bt\":");
-		codec_jw_double(&w, plan.bt);
-	}
+	codec_jw_lit(&w, "{");
+	codec_jw_senml_base(&w, &plan);
 	codec_jw_lit(&w, ",\"e\":[");
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &recs[i];
 
 		codec_jw_lit(&w, i ? ",{" : "{");
 		if (plan.names) {
-			char name[SENML_NAME_MAX];
-			int len = senml_rel_name(&r->path, plan.name_from, name,
-						 sizeof(name));
-
-			codec_jw_lit(&w, "\"n\":");
-			codec_jw_string(&w, name, len > 0 ? (size_t)len : 0);
+			codec_jw_senml_name(&w, &plan, &r->path);
 			codec_jw_lit(&w, ",");
 		}
 		codec_jw_value(&w, &r->value, &lwm2m_keys);
-		if (r->has_time && (!plan.has_bt || r->time != plan.bt)) {
-			codec_jw_lit(&w, ",\"t\":");
-			codec_jw_double(&w, r->time - plan.bt);
-		}
+		codec_jw_senml_time(&w, &plan, r);
 		codec_jw_lit(&w, "}");
 	}
 	codec_jw_lit(&w, "]}");

@@ -69,11 +69,15 @@ static void put_uint(struct cw *w, uint64_t v)
 		put(w, cbor_encode_uint(v, ROOM(w)));
 }
 
-static void put_text(struct cw *w, const void *s, size_t n)
+/* Writes the head that start() makes for n bytes, then the n bytes of s:
+ * a text string or a byte string. */
+static void put_string(struct cw *w,
+		       size_t (*start)(size_t, unsigned char *, size_t),
+		       const void *s, size_t n)
 {
 	if (w->err)
 		return;
-	put(w, cbor_encode_string_start(n, ROOM(w)));
+	put(w, start(n, ROOM(w)));
 	if (w->err)
 		return;
 	if (n > w->cap - w->len) {
@@ -85,20 +89,14 @@ static void put_text(struct cw *w, const void *s, size_t n)
 	w->len += n;
 }
 
+static void put_text(struct cw *w, const void *s, size_t n)
+{
+	put_string(w, cbor_encode_string_start, s, n);
+}
+
 static void put_bytes(struct cw *w, const void *s, size_t n)
 {
-	if (w->err)
-		return;
-	put(w, cbor_encode_bytestring_start(n, ROOM(w)));
-	if (w->err)
-		return;
-	if (n > w->cap - w->len) {
-		w->err = -ENOBUFS;
-		return;
-	}
-	if (n)
-		memcpy(w->buf + w->len, s, n);
-	w->len += n;
+	put_string(w, cbor_encode_bytestring_start, s, n);
 }
 
 /* True if f is zero or a normal half-precision number. */

@@ -48,28 +48,15 @@ int senml_json_encode(const struct path *base, const struct record *recs,
 		codec_jw_lit(&w, i ? ",{" : "{");
 		if (i == 0) {
 			member(&w, &first);
-			codec_jw_lit(&w, "\"bn\":");
-			codec_jw_string(&w, plan.bn, plan.bn_len);
-			if (plan.has_bt) {
-				codec_jw_lit(&w, ",\"bt\":");
-				codec_jw_double(&w, plan.bt);
-			}
+			codec_jw_senml_base(&w, &plan);
 		}
 		if (plan.names) {
-			char name[SENML_NAME_MAX];
-			int len = senml_rel_name(&r->path, plan.name_from, name,
-						 sizeof(name));
-
 			member(&w, &first);
-			codec_jw_lit(&w, "\"n\":");
-			codec_jw_string(&w, name, len > 0 ? (size_t)len : 0);
+			codec_jw_senml_name(&w, &plan, &r->path);
 		}
 		member(&w, &first);
 		codec_jw_value(&w, &r->value, &senml_keys);
-		if (r->has_time && (!plan.has_bt || r->time != plan.bt)) {
-			codec_jw_lit(&w, ",\"t\":");
-			codec_jw_double(&w, r->time - plan.bt);
-		}
+		codec_jw_senml_time(&w, &plan, r);
 		codec_jw_lit(&w, "}");
 	}
 	codec_jw_lit(&w, "]");

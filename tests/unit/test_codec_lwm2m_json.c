@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "codec_lwm2m_json.h"
+#include "codec_fixture.h"
 
 #define DEVICE_SPEC                                                            \
 	"{\"bn\":\"/3/0/\",\n"                                                 \
@@ -64,187 +65,26 @@
 	"\"bt\":25462634\n"                                                    \
 	"}"
 
-#define STR(s)                                                                 \
-	{                                                                      \
-		.type = LWB_TYPE_STRING, .v.bytes = { s, sizeof(s) - 1 }       \
-	}
-#define INT(x)                                                                 \
-	{                                                                      \
-		.type = LWB_TYPE_INTEGER, .v.i = (x)                           \
-	}
-
-static const struct record device[] = {
-	{.path = {{3, 0, 0}, 3}, .value = STR("Open Mobile Alliance")},
-	{.path = {{3, 0, 1}, 3}, .value = STR("Lightweight M2M Client")},
-	{.path = {{3, 0, 2}, 3}, .value = STR("345000123")},
-	{.path = {{3, 0, 3}, 3}, .value = STR("1.0")},
-	{.path = {{3, 0, 6, 0}, 4}, .value = INT(1)},
-	{.path = {{3, 0, 6, 1}, 4}, .value = INT(5)},
-	{.path = {{3, 0, 7, 0}, 4}, .value = INT(3800)},
-	{.path = {{3, 0, 7, 1}, 4}, .value = INT(5000)},
-	{.path = {{3, 0, 8, 0}, 4}, .value = INT(125)},
-	{.path = {{3, 0, 8, 1}, 4}, .value = INT(900)},
-	{.path = {{3, 0, 9}, 3}, .value = INT(100)},
-	{.path = {{3, 0, 10}, 3}, .value = INT(15)},
-	{.path = {{3, 0, 11, 0}, 4}, .value = INT(0)},
-	{.path = {{3, 0, 13}, 3},
-	 .value = {.type = LWB_TYPE_TIME, .v.i = 1367491215}},
-	{.path = {{3, 0, 14}, 3}, .value = STR("+02:00")},
-	{.path = {{3, 0, 16}, 3}, .value = STR("U")},
-};
-#define NDEVICE (sizeof(device) / sizeof(device[0]))
-
 /* ---- helpers ------------------------------------------------------------ */
 
-struct got {
-	size_t n;
-	struct record recs[32];
-	uint8_t store[4096];
-	size_t used;
-	int fail_at; /* return -42 from the callback for this record, 1-based */
-};
-
-static int collect(const struct record *r, void *ctx)
+static int decode(const void *s, size_t len, struct path base,
+		  const struct cfx_type *types, struct cfx_got *g)
 {
-	struct got *g = ctx;
-	struct record *d;
+	struct codec_decoder dec = cfx_table_decoder(base, types, g);
 
-	if (g->fail_at && (size_t)g->fail_at == g->n + 1)
-		return -42;
-	assert_true(g->n < 32);
-	d = &g->recs[g->n++];
-	*d = *r;
-	if (r->value.type == LWB_TYPE_STRING ||
-	    r->value.type == LWB_TYPE_OPAQUE ||
-	    r->value.type == LWB_TYPE_CORELNK) {
-		assert_true(r->value.v.bytes.len <= sizeof(g->store) - g->used);
-		memcpy(g->store + g->used, r->value.v.bytes.ptr,
-		       r->value.v.bytes.len);
-		d->value.v.bytes.ptr = g->store + g->used;
-		g->used += r->value.v.bytes.len;
-	}
-	return 0;
-}
-
-struct type_entry {
-	struct path path;
-	enum lwb_type type;
-};
-
-/* Looks a resource up in a NULL-terminated (len 0) table; a resource
- * instance takes its resource's type. */
-static enum lwb_type table_type(const struct path *p, void *ctx)
-{
-	const struct type_entry *t = ctx;
-	struct path res = *p;
-
-	if (res.len > 3)
-		res.len = 3;
-	for (; t->path.len; t++)
-		if (path_equal(&t->path, &res))
-			return t->type;
-	return LWB_TYPE_NONE;
-}
-
-static const struct type_entry device_types[] = {
-	{{{3, 0, 0}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 2}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 3}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 6}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 7}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 8}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 9}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 10}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 11}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 13}, 3}, LWB_TYPE_TIME},
-	{{{3, 0, 14}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 15}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 16}, 3}, LWB_TYPE_STRING},
-	{{{0}, 0}, LWB_TYPE_NONE},
-};
-
-/* Resource types for the round-trip and malformed-input tests: object
- * 3442 (the LwM2M test object) gets one resource per type. */
-static const struct type_entry test_types[] = {
-	{{{3442, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{3442, 0, 2}, 3}, LWB_TYPE_INTEGER},
-	{{{3442, 0, 3}, 3}, LWB_TYPE_UNSIGNED},
-	{{{3442, 0, 4}, 3}, LWB_TYPE_FLOAT},
-	{{{3442, 0, 5}, 3}, LWB_TYPE_BOOLEAN},
-	{{{3442, 0, 6}, 3}, LWB_TYPE_OPAQUE},
-	{{{3442, 0, 7}, 3}, LWB_TYPE_TIME},
-	{{{3442, 0, 8}, 3}, LWB_TYPE_OBJLNK},
-	{{{3442, 0, 9}, 3}, LWB_TYPE_CORELNK},
-	{{{0}, 0}, LWB_TYPE_NONE},
-};
-
-static int decode(const char *s, size_t len, struct path base,
-		  const struct type_entry *types, struct got *g)
-{
-	struct codec_decoder dec = {
-		.base = base,
-		.type_of = types ? table_type : NULL,
-		.type_ctx = (void *)(uintptr_t)types,
-		.on_record = collect,
-		.record_ctx = g,
-	};
-
-	memset(g, 0, sizeof(*g));
 	return lwm2m_json_decode(s, len, &dec);
 }
 
 static int decode_str(const char *s, struct path base,
-		      const struct type_entry *types, struct got *g)
+		      const struct cfx_type *types, struct cfx_got *g)
 {
 	return decode(s, strlen(s), base, types, g);
-}
-
-static void assert_value_equal(const struct lwb_value *a,
-			       const struct lwb_value *b)
-{
-	assert_int_equal(a->type, b->type);
-	switch (a->type) {
-	case LWB_TYPE_STRING:
-	case LWB_TYPE_OPAQUE:
-	case LWB_TYPE_CORELNK:
-		assert_int_equal(a->v.bytes.len, b->v.bytes.len);
-		assert_memory_equal(a->v.bytes.ptr, b->v.bytes.ptr,
-				    a->v.bytes.len);
-		break;
-	case LWB_TYPE_INTEGER:
-	case LWB_TYPE_TIME: assert_int_equal(a->v.i, b->v.i); break;
-	case LWB_TYPE_UNSIGNED: assert_true(a->v.u == b->v.u); break;
-	case LWB_TYPE_FLOAT: assert_true(a->v.f == b->v.f); break;
-	case LWB_TYPE_BOOLEAN: assert_int_equal(a->v.b, b->v.b); break;
-	case LWB_TYPE_OBJLNK:
-		assert_int_equal(a->v.lnk.oid, b->v.lnk.oid);
-		assert_int_equal(a->v.lnk.iid, b->v.lnk.iid);
-		break;
-	case LWB_TYPE_NONE: fail();
-	}
-}
-
-static void assert_records_equal(const struct record *a, const struct record *b,
-				 size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		assert_true(path_equal(&a[i].path, &b[i].path));
-		assert_value_equal(&a[i].value, &b[i].value);
-		assert_int_equal(a[i].has_time, b[i].has_time);
-		if (a[i].has_time)
-			assert_true(a[i].time == b[i].time);
-	}
 }
 
 static void assert_encodes(const struct path *base, const struct record *r,
 			   size_t n, const double *bt, const char *want)
 {
-	char buf[2048];
-	int len = lwm2m_json_encode(base, r, n, bt, buf, sizeof(buf));
-
-	assert_int_equal(len, (int)strlen(want));
-	assert_memory_equal(buf, want, strlen(want));
+	cfx_assert_encodes_text(lwm2m_json_encode, base, r, n, bt, want);
 }
 
 /* ---- golden vectors ----------------------------------------------------- */
@@ -254,36 +94,35 @@ static void test_spec_device_encode(void **state)
 	struct path base = path_instance(3, 0);
 
 	(void)state;
-	assert_encodes(&base, device, NDEVICE, NULL, DEVICE_COMPACT);
+	assert_encodes(&base, cfx_device, CFX_NDEVICE, NULL, DEVICE_COMPACT);
 }
 
 static void test_spec_device_decode(void **state)
 {
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	/* As the specification prints it, then compact. */
-	assert_int_equal(
-		decode_str(DEVICE_SPEC, path_instance(3, 0), device_types, &g),
-		(int)NDEVICE);
-	assert_int_equal(g.n, NDEVICE);
-	assert_records_equal(g.recs, device, NDEVICE);
+	assert_int_equal(decode_str(DEVICE_SPEC, path_instance(3, 0),
+				    cfx_device_types, &g),
+			 (int)CFX_NDEVICE);
+	assert_int_equal(g.n, CFX_NDEVICE);
+	cfx_assert_records_equal(g.recs, cfx_device, CFX_NDEVICE);
 	assert_int_equal(decode_str(DEVICE_COMPACT, path_instance(3, 0),
-				    device_types, &g),
-			 (int)NDEVICE);
-	assert_records_equal(g.recs, device, NDEVICE);
+				    cfx_device_types, &g),
+			 (int)CFX_NDEVICE);
+	cfx_assert_records_equal(g.recs, cfx_device, CFX_NDEVICE);
 }
 
 static void test_spec_device_decode_untyped(void **state)
 {
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	/* No type lookup: integers stay INTEGER, Time reads as INTEGER. */
 	assert_int_equal(decode_str(DEVICE_SPEC, path_instance(3, 0), NULL, &g),
-			 (int)NDEVICE);
-	assert_int_equal(g.recs[13].value.type, LWB_TYPE_INTEGER);
-	assert_int_equal(g.recs[13].value.v.i, 1367491215);
+			 (int)CFX_NDEVICE);
+	cfx_assert_device_untyped(&g);
 	assert_int_equal(g.recs[4].value.type, LWB_TYPE_INTEGER);
 	assert_int_equal(g.recs[0].value.type, LWB_TYPE_STRING);
 }
@@ -292,7 +131,7 @@ static void test_spec_history_1_0(void **state)
 {
 	static const double v[3] = {22.4, 22.9, 24.1};
 	static const double t[3] = {25462629, 25462604, 25462584};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	/* The request was on /72 (names "1/2" are relative to it). */
@@ -312,7 +151,7 @@ static void test_history_encode_base_time(void **state)
 	struct record r[3];
 	const double bt = 25462634;
 	struct path base = path_object(72);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	for (int i = 0; i < 3; i++) {
@@ -344,21 +183,21 @@ static void test_history_encode_base_time(void **state)
 static void test_single_resource(void **state)
 {
 	struct path base = path_resource(3, 0, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	/* A resource read: the whole path in "bn", no "n". */
-	assert_encodes(&base, device, 1, NULL,
+	assert_encodes(&base, cfx_device, 1, NULL,
 		       "{\"bn\":\"/3/0/0\",\"e\":[{\"sv\":\"Open Mobile "
 		       "Alliance\"}]}");
 	assert_int_equal(decode_str("{\"bn\":\"/3/0/0\",\"e\":[{\"sv\":\"Open "
 				    "Mobile Alliance\"}]}",
-				    base, device_types, &g),
+				    base, cfx_device_types, &g),
 			 1);
-	assert_records_equal(g.recs, device, 1);
+	cfx_assert_records_equal(g.recs, cfx_device, 1);
 	/* Multiple-instance resource: instances named under it. */
 	base = path_resource(3, 0, 6);
-	assert_encodes(&base, device + 4, 2, NULL,
+	assert_encodes(&base, cfx_device + 4, 2, NULL,
 		       "{\"bn\":\"/3/0/6/\",\"e\":[{\"n\":\"0\",\"v\":1},"
 		       "{\"n\":\"1\",\"v\":5}]}");
 }
@@ -392,12 +231,12 @@ static void test_round_trip_all_types(void **state)
 		"{\"n\":\"7\",\"v\":-5},{\"n\":\"8\",\"ov\":\"65535:65535\"},"
 		"{\"n\":\"9\",\"sv\":\"</3/0>\"}]}";
 	struct path base = path_instance(3442, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_encodes(&base, r, 9, NULL, want);
-	assert_int_equal(decode_str(want, base, test_types, &g), 9);
-	assert_records_equal(g.recs, r, 9);
+	assert_int_equal(decode_str(want, base, cfx_test_types, &g), 9);
+	cfx_assert_records_equal(g.recs, r, 9);
 }
 
 static void test_string_escapes(void **state)
@@ -415,12 +254,12 @@ static void test_string_escapes(void **state)
 			   "\"\\u0001\\n\\t\\\"\\\\/\xc3\xa9\\u0000z\"}]}";
 	struct path base = path_instance(3442, 0);
 	char buf[128];
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_encodes(&base, &r, 1, NULL, want);
-	assert_int_equal(decode_str(want, base, test_types, &g), 1);
-	assert_records_equal(g.recs, &r, 1);
+	assert_int_equal(decode_str(want, base, cfx_test_types, &g), 1);
+	cfx_assert_records_equal(g.recs, &r, 1);
 	/* Not UTF-8: cannot be a JSON string. */
 	assert_int_equal(
 		lwm2m_json_encode(&base, &bad, 1, NULL, buf, sizeof(buf)),
@@ -429,7 +268,7 @@ static void test_string_escapes(void **state)
 
 static void test_absolute_names_without_bn(void **state)
 {
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_int_equal(decode_str("{\"e\":[{\"n\":\"/3/0/1\",\"sv\":\"x\"},"
@@ -448,10 +287,11 @@ static void test_absolute_names_without_bn(void **state)
 static void test_empty(void **state)
 {
 	struct path base = path_instance(3, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
-	assert_encodes(&base, device, 0, NULL, "{\"bn\":\"/3/0/\",\"e\":[]}");
+	assert_encodes(&base, cfx_device, 0, NULL,
+		       "{\"bn\":\"/3/0/\",\"e\":[]}");
 	assert_int_equal(
 		decode_str("{\"bn\":\"/3/0/\",\"e\":[]}", base, NULL, &g), 0);
 	assert_int_equal(g.n, 0);
@@ -462,39 +302,26 @@ static void test_empty(void **state)
 static void test_encode_errors(void **state)
 {
 	struct path base = path_instance(3, 0);
-	struct record r = device[0];
-	const double bt = 100;
+	struct record r = cfx_device[0];
 	char buf[600];
-	int full;
 
 	(void)state;
-	r.value.type = LWB_TYPE_NONE;
-	assert_int_equal(lwm2m_json_encode(&base, &r, 1, NULL, buf, 600),
-			 -EINVAL);
-	r = device[0];
-	r.path = path_resource(4, 0, 0); /* outside /3/0 */
-	assert_int_equal(lwm2m_json_encode(&base, &r, 1, NULL, buf, 600),
-			 -EINVAL);
+	/* NONE, outside /3/0, NaN, a base time next to an untimed record. */
+	cfx_assert_encode_rejects_text(lwm2m_json_encode);
 	r.path = path_instance(3, 0); /* not a resource */
 	assert_int_equal(lwm2m_json_encode(&base, &r, 1, NULL, buf, 600),
 			 -EINVAL);
-	r = device[0];
-	r.value = (struct lwb_value){.type = LWB_TYPE_FLOAT, .v.f = NAN};
+	r = cfx_device[0];
+	r.value = (struct lwb_value){.type = LWB_TYPE_FLOAT, .v.f = INFINITY};
 	assert_int_equal(lwm2m_json_encode(&base, &r, 1, NULL, buf, 600),
 			 -EINVAL);
-	r.value.v.f = INFINITY;
-	assert_int_equal(lwm2m_json_encode(&base, &r, 1, NULL, buf, 600),
-			 -EINVAL);
-	r = device[0];
+	r = cfx_device[0];
 	r.value.type = (enum lwb_type)99;
 	assert_int_equal(lwm2m_json_encode(&base, &r, 1, NULL, buf, 600),
 			 -EINVAL);
-	/* A base time needs every record timed. */
-	assert_int_equal(lwm2m_json_encode(&base, device, 1, &bt, buf, 600),
-			 -EINVAL);
 	/* The base path itself next to a record below it. */
 	{
-		struct record two[2] = {device[4], device[4]};
+		struct record two[2] = {cfx_device[4], cfx_device[4]};
 
 		base = path_resource(3, 0, 6);
 		two[0].path = base;
@@ -505,25 +332,13 @@ static void test_encode_errors(void **state)
 	}
 	/* Every buffer short of the full length: -ENOBUFS, nothing written
 	 * past the end. */
-	full = lwm2m_json_encode(&base, device, NDEVICE, NULL, buf, 600);
-	assert_int_equal(full, (int)strlen(DEVICE_COMPACT));
-	for (int cap = 0; cap < full; cap++) {
-		memset(buf, 'X', sizeof(buf));
-		assert_int_equal(lwm2m_json_encode(&base, device, NDEVICE, NULL,
-						   buf, (size_t)cap),
-				 -ENOBUFS);
-		assert_int_equal(buf[cap], 'X');
-	}
+	cfx_assert_nobufs_text(lwm2m_json_encode, &base, cfx_device,
+			       CFX_NDEVICE, strlen(DEVICE_COMPACT));
 }
-
-struct bad {
-	const char *text;
-	int err;
-};
 
 static void test_decode_malformed(void **state)
 {
-	static const struct bad bad[] = {
+	static const struct cfx_bad bad[] = {
 		{"", -EBADMSG},
 		{"   ", -EBADMSG},
 		{"[]", -EBADMSG},
@@ -622,18 +437,11 @@ static void test_decode_malformed(void **state)
 		{"{\"bn\":\"/3442/0/\",\"e\":[{\"n\":\"1\",\"sv\":\"\xff\"}]}",
 		 -EBADMSG},
 	};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int err = decode_str(bad[i].text, path_instance(3442, 0),
-				     test_types, &g);
-
-		if (err != bad[i].err)
-			fail_msg("%s: got %d, want %d", bad[i].text, err,
-				 bad[i].err);
-		assert_int_equal(g.n, 0);
-	}
+	cfx_assert_malformed_text(decode, bad, sizeof(bad) / sizeof(bad[0]),
+				  path_instance(3442, 0), cfx_test_types);
 	/* A NUL byte inside the text. */
 	assert_int_equal(decode("{\"e\":[]}\0", 9, path_root(), NULL, &g),
 			 -EBADMSG);
@@ -641,27 +449,18 @@ static void test_decode_malformed(void **state)
 
 static void test_decode_truncated(void **state)
 {
-	size_t len = strlen(DEVICE_COMPACT);
-	struct got g;
-
 	(void)state;
 	/* Every proper prefix is an error, and never reads past its end
 	 * (ASan checks the heap copy). */
-	for (size_t i = 0; i < len; i++) {
-		char *copy = malloc(i ? i : 1);
-
-		memcpy(copy, DEVICE_COMPACT, i);
-		assert_true(decode(copy, i, path_instance(3, 0), device_types,
-				   &g) < 0);
-		free(copy);
-	}
+	cfx_assert_truncated(decode, DEVICE_COMPACT, strlen(DEVICE_COMPACT),
+			     path_instance(3, 0), cfx_device_types);
 }
 
 static void test_deep_nesting(void **state)
 {
 	char *s = malloc(2100);
 	size_t o = 0;
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	o += (size_t)sprintf(s, "{\"x\":");
@@ -682,7 +481,7 @@ static void test_too_many_records(void **state)
 	size_t len = strlen(head) + n * elen + 2;
 	char *s = malloc(len);
 	size_t o = strlen(head);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	memcpy(s, head, o);
@@ -697,14 +496,13 @@ static void test_too_many_records(void **state)
 
 static void test_callback_error(void **state)
 {
-	struct codec_decoder dec = {.base = path_instance(3, 0),
-				    .on_record = collect};
-	struct got g;
+	struct cfx_got g;
+	struct codec_decoder dec =
+		cfx_decoder(path_instance(3, 0), NULL, NULL, &g);
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
 	g.fail_at = 3;
-	dec.record_ctx = &g;
+	g.fail_err = -42;
 	assert_int_equal(
 		lwm2m_json_decode(DEVICE_COMPACT, strlen(DEVICE_COMPACT), &dec),
 		-42);

@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "codec_senml_cbor.h"
+#include "codec_fixture.h"
 
 #define DEVICE_HEX                                                             \
 	"90a321652f332f302f00613003744f70656e204d6f62696c6520416c6c69616e63"   \
@@ -42,55 +43,6 @@
 
 #define SINGLE_HEX                                                             \
 	"81a221662f332f302f3003744f70656e204d6f62696c6520416c6c69616e6365"
-
-#define STR(s)                                                                 \
-	{                                                                      \
-		.type = LWB_TYPE_STRING, .v.bytes = { s, sizeof(s) - 1 }       \
-	}
-#define INT(x)                                                                 \
-	{                                                                      \
-		.type = LWB_TYPE_INTEGER, .v.i = (x)                           \
-	}
-#define LNK(o, i)                                                              \
-	{                                                                      \
-		.type = LWB_TYPE_OBJLNK, .v.lnk = { o, i }                     \
-	}
-
-static const struct record device[] = {
-	{.path = {{3, 0, 0}, 3}, .value = STR("Open Mobile Alliance")},
-	{.path = {{3, 0, 1}, 3}, .value = STR("Lightweight M2M Client")},
-	{.path = {{3, 0, 2}, 3}, .value = STR("345000123")},
-	{.path = {{3, 0, 3}, 3}, .value = STR("1.0")},
-	{.path = {{3, 0, 6, 0}, 4}, .value = INT(1)},
-	{.path = {{3, 0, 6, 1}, 4}, .value = INT(5)},
-	{.path = {{3, 0, 7, 0}, 4}, .value = INT(3800)},
-	{.path = {{3, 0, 7, 1}, 4}, .value = INT(5000)},
-	{.path = {{3, 0, 8, 0}, 4}, .value = INT(125)},
-	{.path = {{3, 0, 8, 1}, 4}, .value = INT(900)},
-	{.path = {{3, 0, 9}, 3}, .value = INT(100)},
-	{.path = {{3, 0, 10}, 3}, .value = INT(15)},
-	{.path = {{3, 0, 11, 0}, 4}, .value = INT(0)},
-	{.path = {{3, 0, 13}, 3},
-	 .value = {.type = LWB_TYPE_TIME, .v.i = 1367491215}},
-	{.path = {{3, 0, 14}, 3}, .value = STR("+02:00")},
-	{.path = {{3, 0, 16}, 3}, .value = STR("U")},
-};
-#define NDEVICE (sizeof(device) / sizeof(device[0]))
-
-static const struct record hierarchy[] = {
-	{.path = {{65, 0, 0, 0}, 4}, .value = LNK(66, 0)},
-	{.path = {{65, 0, 0, 1}, 4}, .value = LNK(66, 1)},
-	{.path = {{65, 0, 1}, 3}, .value = STR("8613800755500")},
-	{.path = {{65, 0, 2}, 3}, .value = INT(1)},
-	{.path = {{66, 0, 0}, 3}, .value = STR("myService1")},
-	{.path = {{66, 0, 1}, 3}, .value = STR("Internet.15.234")},
-	{.path = {{66, 0, 2}, 3}, .value = LNK(67, 0)},
-	{.path = {{66, 1, 0}, 3}, .value = STR("myService2")},
-	{.path = {{66, 1, 1}, 3}, .value = STR("Internet.15.235")},
-	{.path = {{66, 1, 2}, 3}, .value = LNK(65535, 65535)},
-	{.path = {{67, 0, 0}, 3}, .value = STR("85.76.76.84")},
-	{.path = {{67, 0, 1}, 3}, .value = STR("85.76.255.255")},
-};
 
 /* Hex to bytes into a heap buffer of exactly the right size, so ASan sees
  * any read past the end. */
@@ -112,150 +64,16 @@ static uint8_t *unhex(const char *hex, size_t *len)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-struct got {
-	size_t n;
-	struct record recs[32];
-	uint8_t store[4096];
-	size_t used;
-	int fail_at; /* return -42 from the callback for this record, 1-based */
-};
-
-static int collect(const struct record *r, void *ctx)
+static int decode(const void *s, size_t len, struct path base,
+		  const struct cfx_type *types, struct cfx_got *g)
 {
-	struct got *g = ctx;
-	struct record *d;
+	struct codec_decoder dec = cfx_table_decoder(base, types, g);
 
-	if (g->fail_at && (size_t)g->fail_at == g->n + 1)
-		return -42;
-	assert_true(g->n < 32);
-	d = &g->recs[g->n++];
-	*d = *r;
-	if (r->value.type == LWB_TYPE_STRING ||
-	    r->value.type == LWB_TYPE_OPAQUE ||
-	    r->value.type == LWB_TYPE_CORELNK) {
-		assert_true(r->value.v.bytes.len <= sizeof(g->store) - g->used);
-		memcpy(g->store + g->used, r->value.v.bytes.ptr,
-		       r->value.v.bytes.len);
-		d->value.v.bytes.ptr = g->store + g->used;
-		g->used += r->value.v.bytes.len;
-	}
-	return 0;
-}
-
-struct type_entry {
-	struct path path;
-	enum lwb_type type;
-};
-
-/* Looks a resource up in a NULL-terminated (len 0) table; a resource
- * instance takes its resource's type. */
-static enum lwb_type table_type(const struct path *p, void *ctx)
-{
-	const struct type_entry *t = ctx;
-	struct path res = *p;
-
-	if (res.len > 3)
-		res.len = 3;
-	for (; t->path.len; t++)
-		if (path_equal(&t->path, &res))
-			return t->type;
-	return LWB_TYPE_NONE;
-}
-
-static const struct type_entry device_types[] = {
-	{{{3, 0, 0}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 2}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 3}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 6}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 7}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 8}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 9}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 10}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 11}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 13}, 3}, LWB_TYPE_TIME},
-	{{{3, 0, 14}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 15}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 16}, 3}, LWB_TYPE_STRING},
-	{{{0}, 0}, LWB_TYPE_NONE},
-};
-
-/* Resource types for the round-trip and malformed-input tests: object
- * 3442 (the LwM2M test object) gets one resource per type. */
-static const struct type_entry test_types[] = {
-	{{{3442, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{3442, 0, 2}, 3}, LWB_TYPE_INTEGER},
-	{{{3442, 0, 3}, 3}, LWB_TYPE_UNSIGNED},
-	{{{3442, 0, 4}, 3}, LWB_TYPE_FLOAT},
-	{{{3442, 0, 5}, 3}, LWB_TYPE_BOOLEAN},
-	{{{3442, 0, 6}, 3}, LWB_TYPE_OPAQUE},
-	{{{3442, 0, 7}, 3}, LWB_TYPE_TIME},
-	{{{3442, 0, 8}, 3}, LWB_TYPE_OBJLNK},
-	{{{3442, 0, 9}, 3}, LWB_TYPE_CORELNK},
-	{{{0}, 0}, LWB_TYPE_NONE},
-};
-
-static int decode(const uint8_t *s, size_t len, struct path base,
-		  const struct type_entry *types, struct got *g)
-{
-	struct codec_decoder dec = {
-		.base = base,
-		.type_of = types ? table_type : NULL,
-		.type_ctx = (void *)(uintptr_t)types,
-		.on_record = collect,
-		.record_ctx = g,
-	};
-
-	memset(g, 0, sizeof(*g));
 	return senml_cbor_decode(s, len, &dec);
 }
 
-static void assert_value_equal(const struct lwb_value *a,
-			       const struct lwb_value *b)
-{
-	assert_int_equal(a->type, b->type);
-	switch (a->type) {
-	case LWB_TYPE_STRING:
-	case LWB_TYPE_OPAQUE:
-	case LWB_TYPE_CORELNK:
-		assert_int_equal(a->v.bytes.len, b->v.bytes.len);
-		assert_memory_equal(a->v.bytes.ptr, b->v.bytes.ptr,
-				    a->v.bytes.len);
-		break;
-	case LWB_TYPE_INTEGER:
-	case LWB_TYPE_TIME: assert_int_equal(a->v.i, b->v.i); break;
-	case LWB_TYPE_UNSIGNED: assert_true(a->v.u == b->v.u); break;
-	case LWB_TYPE_FLOAT: assert_true(a->v.f == b->v.f); break;
-	case LWB_TYPE_BOOLEAN: assert_int_equal(a->v.b, b->v.b); break;
-	case LWB_TYPE_OBJLNK:
-		assert_int_equal(a->v.lnk.oid, b->v.lnk.oid);
-		assert_int_equal(a->v.lnk.iid, b->v.lnk.iid);
-		break;
-	case LWB_TYPE_NONE: fail();
-	}
-}
-
-static void assert_records_equal(const struct record *a, const struct record *b,
-				 size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		assert_true(path_equal(&a[i].path, &b[i].path));
-		assert_value_equal(&a[i].value, &b[i].value);
-		assert_int_equal(a[i].has_time, b[i].has_time);
-		if (a[i].has_time)
-			assert_true(a[i].time == b[i].time);
-	}
-}
-
-static int count_records(const struct record *r, void *ctx)
-{
-	(void)r;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
 static int decode_hex(const char *hex, struct path base,
-		      const struct type_entry *types, struct got *g)
+		      const struct cfx_type *types, struct cfx_got *g)
 {
 	size_t len;
 	uint8_t *b = unhex(hex, &len);
@@ -285,72 +103,61 @@ static void assert_encodes_hex(const struct path *base, const struct record *r,
 	free(want);
 }
 
-static const struct type_entry hierarchy_types[] = {
-	{{{65, 0, 0}, 3}, LWB_TYPE_OBJLNK},  {{{65, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{65, 0, 2}, 3}, LWB_TYPE_INTEGER}, {{{66, 0, 2}, 3}, LWB_TYPE_OBJLNK},
-	{{{66, 1, 2}, 3}, LWB_TYPE_OBJLNK},  {{{0}, 0}, LWB_TYPE_NONE},
-};
-
 static void test_spec_device(void **state)
 {
 	struct path base = path_instance(3, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
-	assert_int_equal(decode_hex(DEVICE_HEX, base, device_types, &g),
-			 (int)NDEVICE);
-	assert_records_equal(g.recs, device, NDEVICE);
+	assert_int_equal(decode_hex(DEVICE_HEX, base, cfx_device_types, &g),
+			 (int)CFX_NDEVICE);
+	cfx_assert_records_equal(g.recs, cfx_device, CFX_NDEVICE);
 	assert_encodes_hex(&base, g.recs, g.n, NULL, DEVICE_HEX);
-	assert_encodes_hex(&base, device, NDEVICE, NULL, DEVICE_HEX);
+	assert_encodes_hex(&base, cfx_device, CFX_NDEVICE, NULL, DEVICE_HEX);
 	/* Untyped: integers stay INTEGER, strings STRING. */
-	assert_int_equal(decode_hex(DEVICE_HEX, base, NULL, &g), (int)NDEVICE);
-	assert_int_equal(g.recs[13].value.type, LWB_TYPE_INTEGER);
-	assert_int_equal(g.recs[13].value.v.i, 1367491215);
+	assert_int_equal(decode_hex(DEVICE_HEX, base, NULL, &g),
+			 (int)CFX_NDEVICE);
+	cfx_assert_device_untyped(&g);
 }
 
 static void test_spec_history(void **state)
 {
-	static const double v[3] = {22.4, 22.9, 24.1};
 	const double bt = 25462634;
 	struct path base = path_object(72);
 	struct record r[3];
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
-	for (int i = 0; i < 3; i++)
-		r[i] = (struct record){
-			.path = {{72, 1, 2}, 3},
-			.value = {.type = LWB_TYPE_FLOAT, .v.f = v[i]},
-			.has_time = true};
-	r[0].time = bt - 5, r[1].time = bt - 30, r[2].time = bt - 50;
+	cfx_history(bt, r);
 	assert_encodes_hex(&base, r, 3, &bt, HISTORY_HEX);
 	assert_int_equal(decode_hex(HISTORY_HEX, base, NULL, &g), 3);
-	assert_records_equal(g.recs, r, 3);
+	cfx_assert_records_equal(g.recs, r, 3);
 }
 
 static void test_spec_single_and_hierarchy(void **state)
 {
 	struct path base = path_resource(3, 0, 0);
 	uint8_t buf[512];
-	struct got g;
+	struct cfx_got g;
 	int len;
 
 	(void)state;
-	assert_encodes_hex(&base, device, 1, NULL, SINGLE_HEX);
-	assert_int_equal(decode_hex(SINGLE_HEX, base, device_types, &g), 1);
-	assert_records_equal(g.recs, device, 1);
+	assert_encodes_hex(&base, cfx_device, 1, NULL, SINGLE_HEX);
+	assert_int_equal(decode_hex(SINGLE_HEX, base, cfx_device_types, &g), 1);
+	cfx_assert_records_equal(g.recs, cfx_device, 1);
 	/* Table 7.4.4-4: bn "/", "vlo" as a text label. */
 	base = path_root();
-	len = senml_cbor_encode(&base, hierarchy, 12, NULL, buf, sizeof(buf));
+	len = senml_cbor_encode(&base, cfx_hierarchy, 12, NULL, buf,
+				sizeof(buf));
 	assert_true(len > 0);
 	assert_memory_equal(buf,
 			    "\x8c\xa3\x21\x61/\x00\x68"
 			    "65/0/0/0\x63vlo\x64"
 			    "66:0",
 			    22);
-	assert_int_equal(decode(buf, (size_t)len, base, hierarchy_types, &g),
-			 12);
-	assert_records_equal(g.recs, hierarchy, 12);
+	assert_int_equal(
+		decode(buf, (size_t)len, base, cfx_hierarchy_types, &g), 12);
+	cfx_assert_records_equal(g.recs, cfx_hierarchy, 12);
 	/* The null link as the specification prints it ("FFFF:FFFF"). */
 	assert_int_equal(decode_hex("81a221672f36362f312f3263766c6f69"
 				    "464646463a46464646",
@@ -381,7 +188,7 @@ static void test_round_trip_all_types(void **state)
 		 .value = {.type = LWB_TYPE_CORELNK, .v.bytes = {"</3>", 4}}},
 	};
 	struct path base = path_instance(3442, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_encodes_hex(&base, r, 9, NULL,
@@ -409,9 +216,9 @@ static void test_round_trip_all_types(void **state)
 		uint8_t buf[256];
 		int len = senml_cbor_encode(&base, r, 9, NULL, buf, 256);
 
-		assert_int_equal(decode(buf, (size_t)len, base, test_types, &g),
-				 9);
-		assert_records_equal(g.recs, r, 9);
+		assert_int_equal(
+			decode(buf, (size_t)len, base, cfx_test_types, &g), 9);
+		cfx_assert_records_equal(g.recs, r, 9);
 	}
 }
 
@@ -433,7 +240,7 @@ static void test_float_widths(void **state)
 		{1e300, "fb7e37e43c8800759c"},
 	};
 	struct path base = path_resource(3442, 0, 4);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -445,7 +252,7 @@ static void test_float_widths(void **state)
 		snprintf(hex, sizeof(hex), "81a221692f333434322f302f3402%s",
 			 cases[i].hex);
 		assert_encodes_hex(&base, &r, 1, NULL, hex);
-		assert_int_equal(decode_hex(hex, base, test_types, &g), 1);
+		assert_int_equal(decode_hex(hex, base, cfx_test_types, &g), 1);
 		assert_true(g.recs[0].value.v.f == cases[i].d);
 		assert_int_equal(signbit(g.recs[0].value.v.f),
 				 signbit(cases[i].d));
@@ -456,7 +263,7 @@ static void test_integers_and_times(void **state)
 {
 	struct path base = path_resource(3442, 0, 2);
 	struct record r = {.path = base, .value = INT(23)};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_encodes_hex(&base, &r, 1, NULL,
@@ -480,7 +287,7 @@ static void test_integers_and_times(void **state)
 	 * (UNSIGNED). */
 	assert_int_equal(decode_hex("81a221692f333434322f302f32021b8000000000"
 				    "000000",
-				    path_root(), test_types, &g),
+				    path_root(), cfx_test_types, &g),
 			 -ERANGE);
 	assert_int_equal(decode_hex("81a221692f333434322f302f32021b8000000000"
 				    "000000",
@@ -494,17 +301,17 @@ static void test_integers_and_times(void **state)
 			 -ERANGE);
 	/* A float that is whole is a fine Integer; 1.5 is not. */
 	assert_int_equal(decode_hex("81a221692f333434322f302f3202f94000",
-				    path_root(), test_types, &g),
+				    path_root(), cfx_test_types, &g),
 			 1);
 	assert_int_equal(g.recs[0].value.v.i, 2);
 	assert_int_equal(decode_hex("81a221692f333434322f302f3202f93e00",
-				    path_root(), test_types, &g),
+				    path_root(), cfx_test_types, &g),
 			 -ERANGE);
 }
 
 static void test_indefinite_and_unknown(void **state)
 {
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	/* [_ {_ -2: "/3/0/9", 2: 1, 1: "%", 99: [1, {2: 3}], "x": 0} ] */
@@ -572,7 +379,7 @@ static void test_decode_malformed(void **state)
 		 "unknown field claiming 2^64-1 items"},
 		{"81a221682f332f302f3900000201", -EBADMSG, "NUL in name"},
 	};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -589,17 +396,10 @@ static void test_decode_truncated(void **state)
 {
 	size_t len;
 	uint8_t *full = unhex(DEVICE_HEX, &len);
-	struct got g;
 
 	(void)state;
-	for (size_t i = 0; i < len; i++) {
-		uint8_t *copy = malloc(i ? i : 1);
-
-		memcpy(copy, full, i);
-		assert_true(decode(copy, i, path_instance(3, 0), device_types,
-				   &g) < 0);
-		free(copy);
-	}
+	cfx_assert_truncated(decode, full, len, path_instance(3, 0),
+			     cfx_device_types);
 	free(full);
 }
 
@@ -608,7 +408,7 @@ static void test_deep_nesting(void **state)
 	/* {-2: "/3/0/9", 2: 1, 99: [[[[...1000...]]]]} */
 	size_t n = 1000, o = 0;
 	uint8_t *b = malloc(16 + n);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	memcpy(b, "\x81\xa3\x21\x66/3/0/9\x02\x01\x18\x63", 14);
@@ -630,7 +430,7 @@ static void test_too_many_records(void **state)
 				      '0',  '/',  '9',	0x02, 0x01};
 	size_t n = CODEC_MAX_RECORDS + 1, o = 1;
 	uint8_t *b = malloc(n * sizeof(rec) + 2);
-	struct got g;
+	struct cfx_got g;
 	struct codec_decoder dec = {.base = path_root()};
 	size_t count = 0;
 
@@ -640,7 +440,7 @@ static void test_too_many_records(void **state)
 	for (size_t i = 0; i < n; i++, o += sizeof(rec))
 		memcpy(b + o, rec, sizeof(rec));
 	b[o++] = 0xff;
-	dec.on_record = count_records;
+	dec.on_record = cfx_count;
 	dec.record_ctx = &count;
 	assert_int_equal(senml_cbor_decode(b, o, &dec), -E2BIG);
 	assert_int_equal(count, CODEC_MAX_RECORDS);
@@ -655,7 +455,7 @@ static void test_too_many_records(void **state)
 static void test_encode_errors(void **state)
 {
 	struct path base = path_instance(3, 0);
-	struct record r = device[0];
+	struct record r = cfx_device[0];
 	uint8_t buf[300];
 	int full;
 
@@ -663,11 +463,11 @@ static void test_encode_errors(void **state)
 	r.value.type = LWB_TYPE_NONE;
 	assert_int_equal(senml_cbor_encode(&base, &r, 1, NULL, buf, 300),
 			 -EINVAL);
-	r = device[0];
+	r = cfx_device[0];
 	r.path = path_resource(4, 0, 0);
 	assert_int_equal(senml_cbor_encode(&base, &r, 1, NULL, buf, 300),
 			 -EINVAL);
-	r = device[0];
+	r = cfx_device[0];
 	r.value = (struct lwb_value){.type = LWB_TYPE_STRING,
 				     .v.bytes = {"\xed\xa0\x80", 3}};
 	assert_int_equal(senml_cbor_encode(&base, &r, 1, NULL, buf, 300),
@@ -675,12 +475,14 @@ static void test_encode_errors(void **state)
 	r.value = (struct lwb_value){.type = LWB_TYPE_FLOAT, .v.f = NAN};
 	assert_int_equal(senml_cbor_encode(&base, &r, 1, NULL, buf, 300),
 			 -EINVAL);
-	full = senml_cbor_encode(&base, device, NDEVICE, NULL, buf, 300);
+	full = senml_cbor_encode(&base, cfx_device, CFX_NDEVICE, NULL, buf,
+				 300);
 	assert_int_equal(full, 196);
 	for (int cap = 0; cap < full; cap++) {
 		memset(buf, 0xee, sizeof(buf));
-		assert_int_equal(senml_cbor_encode(&base, device, NDEVICE, NULL,
-						   buf, (size_t)cap),
+		assert_int_equal(senml_cbor_encode(&base, cfx_device,
+						   CFX_NDEVICE, NULL, buf,
+						   (size_t)cap),
 				 -ENOBUFS);
 		assert_int_equal(buf[cap], 0xee);
 	}
@@ -688,16 +490,15 @@ static void test_encode_errors(void **state)
 
 static void test_callback_error(void **state)
 {
-	struct codec_decoder dec = {.base = path_instance(3, 0),
-				    .on_record = collect};
 	size_t len;
 	uint8_t *b = unhex(DEVICE_HEX, &len);
-	struct got g;
+	struct cfx_got g;
+	struct codec_decoder dec =
+		cfx_decoder(path_instance(3, 0), NULL, NULL, &g);
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
 	g.fail_at = 5;
-	dec.record_ctx = &g;
+	g.fail_err = -42;
 	assert_int_equal(senml_cbor_decode(b, len, &dec), -42);
 	assert_int_equal(g.n, 4);
 	free(b);

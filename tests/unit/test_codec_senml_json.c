@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "codec_senml_json.h"
+#include "codec_fixture.h"
 
 #define DEVICE_SPEC                                                            \
 	"[{\"bn\":\"/3/0/\",\"n\":\"0\",\"vs\":\"Open Mobile Alliance\"},\n"   \
@@ -99,253 +100,58 @@
 	"\"YjMxM2NjMjItZjk2OS00MmVjLWFkNDI\"},{\"n\":\"4\",\"vd\":\"\"},"      \
 	"{\"n\":\"5\",\"vd\":\"HKICjXGXx3jprvXvaQgr6g\"}]"
 
-#define STR(s)                                                                 \
-	{                                                                      \
-		.type = LWB_TYPE_STRING, .v.bytes = { s, sizeof(s) - 1 }       \
-	}
-#define INT(x)                                                                 \
-	{                                                                      \
-		.type = LWB_TYPE_INTEGER, .v.i = (x)                           \
-	}
-#define LNK(o, i)                                                              \
-	{                                                                      \
-		.type = LWB_TYPE_OBJLNK, .v.lnk = { o, i }                     \
-	}
-
-static const struct record device[] = {
-	{.path = {{3, 0, 0}, 3}, .value = STR("Open Mobile Alliance")},
-	{.path = {{3, 0, 1}, 3}, .value = STR("Lightweight M2M Client")},
-	{.path = {{3, 0, 2}, 3}, .value = STR("345000123")},
-	{.path = {{3, 0, 3}, 3}, .value = STR("1.0")},
-	{.path = {{3, 0, 6, 0}, 4}, .value = INT(1)},
-	{.path = {{3, 0, 6, 1}, 4}, .value = INT(5)},
-	{.path = {{3, 0, 7, 0}, 4}, .value = INT(3800)},
-	{.path = {{3, 0, 7, 1}, 4}, .value = INT(5000)},
-	{.path = {{3, 0, 8, 0}, 4}, .value = INT(125)},
-	{.path = {{3, 0, 8, 1}, 4}, .value = INT(900)},
-	{.path = {{3, 0, 9}, 3}, .value = INT(100)},
-	{.path = {{3, 0, 10}, 3}, .value = INT(15)},
-	{.path = {{3, 0, 11, 0}, 4}, .value = INT(0)},
-	{.path = {{3, 0, 13}, 3},
-	 .value = {.type = LWB_TYPE_TIME, .v.i = 1367491215}},
-	{.path = {{3, 0, 14}, 3}, .value = STR("+02:00")},
-	{.path = {{3, 0, 16}, 3}, .value = STR("U")},
-};
-#define NDEVICE (sizeof(device) / sizeof(device[0]))
-
-static const struct record hierarchy[] = {
-	{.path = {{65, 0, 0, 0}, 4}, .value = LNK(66, 0)},
-	{.path = {{65, 0, 0, 1}, 4}, .value = LNK(66, 1)},
-	{.path = {{65, 0, 1}, 3}, .value = STR("8613800755500")},
-	{.path = {{65, 0, 2}, 3}, .value = INT(1)},
-	{.path = {{66, 0, 0}, 3}, .value = STR("myService1")},
-	{.path = {{66, 0, 1}, 3}, .value = STR("Internet.15.234")},
-	{.path = {{66, 0, 2}, 3}, .value = LNK(67, 0)},
-	{.path = {{66, 1, 0}, 3}, .value = STR("myService2")},
-	{.path = {{66, 1, 1}, 3}, .value = STR("Internet.15.235")},
-	{.path = {{66, 1, 2}, 3}, .value = LNK(65535, 65535)},
-	{.path = {{67, 0, 0}, 3}, .value = STR("85.76.76.84")},
-	{.path = {{67, 0, 1}, 3}, .value = STR("85.76.255.255")},
-};
-
 /* ---- helpers ------------------------------------------------------------ */
 
-struct got {
-	size_t n;
-	struct record recs[32];
-	uint8_t store[4096];
-	size_t used;
-	int fail_at; /* return -42 from the callback for this record, 1-based */
-};
-
-static int collect(const struct record *r, void *ctx)
+static int decode(const void *s, size_t len, struct path base,
+		  const struct cfx_type *types, struct cfx_got *g)
 {
-	struct got *g = ctx;
-	struct record *d;
+	struct codec_decoder dec = cfx_table_decoder(base, types, g);
 
-	if (g->fail_at && (size_t)g->fail_at == g->n + 1)
-		return -42;
-	assert_true(g->n < 32);
-	d = &g->recs[g->n++];
-	*d = *r;
-	if (r->value.type == LWB_TYPE_STRING ||
-	    r->value.type == LWB_TYPE_OPAQUE ||
-	    r->value.type == LWB_TYPE_CORELNK) {
-		assert_true(r->value.v.bytes.len <= sizeof(g->store) - g->used);
-		memcpy(g->store + g->used, r->value.v.bytes.ptr,
-		       r->value.v.bytes.len);
-		d->value.v.bytes.ptr = g->store + g->used;
-		g->used += r->value.v.bytes.len;
-	}
-	return 0;
-}
-
-struct type_entry {
-	struct path path;
-	enum lwb_type type;
-};
-
-/* Looks a resource up in a NULL-terminated (len 0) table; a resource
- * instance takes its resource's type. */
-static enum lwb_type table_type(const struct path *p, void *ctx)
-{
-	const struct type_entry *t = ctx;
-	struct path res = *p;
-
-	if (res.len > 3)
-		res.len = 3;
-	for (; t->path.len; t++)
-		if (path_equal(&t->path, &res))
-			return t->type;
-	return LWB_TYPE_NONE;
-}
-
-static const struct type_entry device_types[] = {
-	{{{3, 0, 0}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 2}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 3}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 6}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 7}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 8}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 9}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 10}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 11}, 3}, LWB_TYPE_INTEGER},
-	{{{3, 0, 13}, 3}, LWB_TYPE_TIME},
-	{{{3, 0, 14}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 15}, 3}, LWB_TYPE_STRING},
-	{{{3, 0, 16}, 3}, LWB_TYPE_STRING},
-	{{{0}, 0}, LWB_TYPE_NONE},
-};
-
-/* Resource types for the round-trip and malformed-input tests: object
- * 3442 (the LwM2M test object) gets one resource per type. */
-static const struct type_entry test_types[] = {
-	{{{3442, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{3442, 0, 2}, 3}, LWB_TYPE_INTEGER},
-	{{{3442, 0, 3}, 3}, LWB_TYPE_UNSIGNED},
-	{{{3442, 0, 4}, 3}, LWB_TYPE_FLOAT},
-	{{{3442, 0, 5}, 3}, LWB_TYPE_BOOLEAN},
-	{{{3442, 0, 6}, 3}, LWB_TYPE_OPAQUE},
-	{{{3442, 0, 7}, 3}, LWB_TYPE_TIME},
-	{{{3442, 0, 8}, 3}, LWB_TYPE_OBJLNK},
-	{{{3442, 0, 9}, 3}, LWB_TYPE_CORELNK},
-	{{{0}, 0}, LWB_TYPE_NONE},
-};
-
-static int decode(const char *s, size_t len, struct path base,
-		  const struct type_entry *types, struct got *g)
-{
-	struct codec_decoder dec = {
-		.base = base,
-		.type_of = types ? table_type : NULL,
-		.type_ctx = (void *)(uintptr_t)types,
-		.on_record = collect,
-		.record_ctx = g,
-	};
-
-	memset(g, 0, sizeof(*g));
 	return senml_json_decode(s, len, &dec);
 }
 
 static int decode_str(const char *s, struct path base,
-		      const struct type_entry *types, struct got *g)
+		      const struct cfx_type *types, struct cfx_got *g)
 {
 	return decode(s, strlen(s), base, types, g);
-}
-
-static void assert_value_equal(const struct lwb_value *a,
-			       const struct lwb_value *b)
-{
-	assert_int_equal(a->type, b->type);
-	switch (a->type) {
-	case LWB_TYPE_STRING:
-	case LWB_TYPE_OPAQUE:
-	case LWB_TYPE_CORELNK:
-		assert_int_equal(a->v.bytes.len, b->v.bytes.len);
-		assert_memory_equal(a->v.bytes.ptr, b->v.bytes.ptr,
-				    a->v.bytes.len);
-		break;
-	case LWB_TYPE_INTEGER:
-	case LWB_TYPE_TIME: assert_int_equal(a->v.i, b->v.i); break;
-	case LWB_TYPE_UNSIGNED: assert_true(a->v.u == b->v.u); break;
-	case LWB_TYPE_FLOAT: assert_true(a->v.f == b->v.f); break;
-	case LWB_TYPE_BOOLEAN: assert_int_equal(a->v.b, b->v.b); break;
-	case LWB_TYPE_OBJLNK:
-		assert_int_equal(a->v.lnk.oid, b->v.lnk.oid);
-		assert_int_equal(a->v.lnk.iid, b->v.lnk.iid);
-		break;
-	case LWB_TYPE_NONE: fail();
-	}
-}
-
-static void assert_records_equal(const struct record *a, const struct record *b,
-				 size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		assert_true(path_equal(&a[i].path, &b[i].path));
-		assert_value_equal(&a[i].value, &b[i].value);
-		assert_int_equal(a[i].has_time, b[i].has_time);
-		if (a[i].has_time)
-			assert_true(a[i].time == b[i].time);
-	}
 }
 
 static void assert_encodes(const struct path *base, const struct record *r,
 			   size_t n, const double *bt, const char *want)
 {
-	char buf[2048];
-	int len = senml_json_encode(base, r, n, bt, buf, sizeof(buf));
-
-	assert_int_equal(len, (int)strlen(want));
-	assert_memory_equal(buf, want, strlen(want));
+	cfx_assert_encodes_text(senml_json_encode, base, r, n, bt, want);
 }
-
-static const struct type_entry hierarchy_types[] = {
-	{{{65, 0, 0}, 3}, LWB_TYPE_OBJLNK},  {{{65, 0, 1}, 3}, LWB_TYPE_STRING},
-	{{{65, 0, 2}, 3}, LWB_TYPE_INTEGER}, {{{66, 0, 0}, 3}, LWB_TYPE_STRING},
-	{{{66, 0, 1}, 3}, LWB_TYPE_STRING},  {{{66, 0, 2}, 3}, LWB_TYPE_OBJLNK},
-	{{{66, 1, 0}, 3}, LWB_TYPE_STRING},  {{{66, 1, 1}, 3}, LWB_TYPE_STRING},
-	{{{66, 1, 2}, 3}, LWB_TYPE_OBJLNK},  {{{67, 0, 0}, 3}, LWB_TYPE_STRING},
-	{{{67, 0, 1}, 3}, LWB_TYPE_STRING},  {{{0}, 0}, LWB_TYPE_NONE},
-};
 
 static void test_spec_device(void **state)
 {
 	struct path base = path_instance(3, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
-	assert_encodes(&base, device, NDEVICE, NULL, DEVICE_COMPACT);
-	assert_int_equal(decode_str(DEVICE_SPEC, base, device_types, &g),
-			 (int)NDEVICE);
-	assert_records_equal(g.recs, device, NDEVICE);
-	assert_int_equal(decode_str(DEVICE_COMPACT, base, device_types, &g),
-			 (int)NDEVICE);
-	assert_records_equal(g.recs, device, NDEVICE);
+	assert_encodes(&base, cfx_device, CFX_NDEVICE, NULL, DEVICE_COMPACT);
+	assert_int_equal(decode_str(DEVICE_SPEC, base, cfx_device_types, &g),
+			 (int)CFX_NDEVICE);
+	cfx_assert_records_equal(g.recs, cfx_device, CFX_NDEVICE);
+	assert_int_equal(decode_str(DEVICE_COMPACT, base, cfx_device_types, &g),
+			 (int)CFX_NDEVICE);
+	cfx_assert_records_equal(g.recs, cfx_device, CFX_NDEVICE);
 	/* Untyped: the Time resource reads as an INTEGER. */
-	assert_int_equal(decode_str(DEVICE_SPEC, base, NULL, &g), (int)NDEVICE);
-	assert_int_equal(g.recs[13].value.type, LWB_TYPE_INTEGER);
-	assert_int_equal(g.recs[13].value.v.i, 1367491215);
+	assert_int_equal(decode_str(DEVICE_SPEC, base, NULL, &g),
+			 (int)CFX_NDEVICE);
+	cfx_assert_device_untyped(&g);
 }
 
 static void test_spec_history(void **state)
 {
-	static const double v[3] = {22.4, 22.9, 24.1};
 	const double bt = 25462634;
 	struct path base = path_object(72);
 	struct record r[3];
-	struct got g;
+	struct cfx_got g;
 	char want[sizeof(HISTORY_SPEC)];
 	size_t o = 0;
 
 	(void)state;
-	for (int i = 0; i < 3; i++)
-		r[i] = (struct record){
-			.path = {{72, 1, 2}, 3},
-			.value = {.type = LWB_TYPE_FLOAT, .v.f = v[i]},
-			.has_time = true};
-	r[0].time = bt - 5, r[1].time = bt - 30, r[2].time = bt - 50;
+	cfx_history(bt, r);
 	/* The compact form of the spec text. */
 	for (const char *p = HISTORY_SPEC; *p; p++)
 		if (*p != '\n')
@@ -353,7 +159,7 @@ static void test_spec_history(void **state)
 	want[o] = '\0';
 	assert_encodes(&base, r, 3, &bt, want);
 	assert_int_equal(decode_str(HISTORY_SPEC, base, NULL, &g), 3);
-	assert_records_equal(g.recs, r, 3);
+	cfx_assert_records_equal(g.recs, r, 3);
 }
 
 static void test_spec_hierarchy(void **state)
@@ -362,52 +168,53 @@ static void test_spec_hierarchy(void **state)
 	const char *ours = HIERARCHY("65535:65535");
 	char want[1024];
 	struct path root = path_root();
-	struct got g;
+	struct cfx_got g;
 	size_t o = 0;
 
 	(void)state;
-	assert_int_equal(decode_str(spec, root, hierarchy_types, &g), 12);
-	assert_records_equal(g.recs, hierarchy, 12);
+	assert_int_equal(decode_str(spec, root, cfx_hierarchy_types, &g), 12);
+	cfx_assert_records_equal(g.recs, cfx_hierarchy, 12);
 	/* Untyped: "vlo" still makes an object link. */
 	assert_int_equal(decode_str(spec, root, NULL, &g), 12);
-	assert_records_equal(g.recs, hierarchy, 12);
+	cfx_assert_records_equal(g.recs, cfx_hierarchy, 12);
 	for (const char *p = ours; *p; p++)
 		if (*p != '\n')
 			want[o++] = *p;
 	want[o] = '\0';
-	assert_encodes(&root, hierarchy, 12, NULL, want);
+	assert_encodes(&root, cfx_hierarchy, 12, NULL, want);
 	/* Names outside the request path. */
 	assert_int_equal(
-		decode_str(spec, path_instance(65, 0), hierarchy_types, &g),
+		decode_str(spec, path_instance(65, 0), cfx_hierarchy_types, &g),
 		-EINVAL);
 }
 
 static void test_spec_single(void **state)
 {
 	struct path base = path_resource(3, 0, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
-	assert_encodes(&base, device, 1, NULL, SINGLE_SPEC);
-	assert_int_equal(decode_str(SINGLE_SPEC, base, device_types, &g), 1);
-	assert_records_equal(g.recs, device, 1);
+	assert_encodes(&base, cfx_device, 1, NULL, SINGLE_SPEC);
+	assert_int_equal(decode_str(SINGLE_SPEC, base, cfx_device_types, &g),
+			 1);
+	cfx_assert_records_equal(g.recs, cfx_device, 1);
 	/* A multiple-instance resource: instances named under it. */
 	base = path_resource(3, 0, 6);
-	assert_encodes(&base, device + 4, 2, NULL,
+	assert_encodes(&base, cfx_device + 4, 2, NULL,
 		       "[{\"bn\":\"/3/0/6/\",\"n\":\"0\",\"v\":1},"
 		       "{\"n\":\"1\",\"v\":5}]");
 }
 
 static void test_spec_composite(void **state)
 {
-	static const struct type_entry types[] = {
+	static const struct cfx_type types[] = {
 		{{{3311, 0, 5850}, 3}, LWB_TYPE_BOOLEAN},
 		{{{3311, 1, 5850}, 3}, LWB_TYPE_BOOLEAN},
 		{{{3311, 2, 5851}, 3}, LWB_TYPE_INTEGER},
 		{{{3308, 0, 5900}, 3}, LWB_TYPE_FLOAT},
 		{{{0}, 0}, LWB_TYPE_NONE},
 	};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_int_equal(decode_str(READ_COMPOSITE_RESP, path_root(), NULL, &g),
@@ -445,11 +252,11 @@ static void test_spec_bootstrap_vd(void **state)
 			   .v.bytes = {psk, sizeof(psk)}}},
 	};
 	struct path base = path_instance(0, 1);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_int_equal(decode_str(BOOTSTRAP_VD, base, NULL, &g), 3);
-	assert_records_equal(g.recs, r, 3);
+	cfx_assert_records_equal(g.recs, r, 3);
 	assert_encodes(&base, r, 3, NULL, BOOTSTRAP_VD);
 }
 
@@ -487,12 +294,12 @@ static void test_round_trip_all_types(void **state)
 		"{\"n\":\"8\",\"vlo\":\"3:0\"},{\"n\":\"9\",\"vs\":\"</3/"
 		"0>\"}]";
 	struct path base = path_instance(3442, 0);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_encodes(&base, r, 10, NULL, want);
-	assert_int_equal(decode_str(want, base, test_types, &g), 10);
-	assert_records_equal(g.recs, r, 10);
+	assert_int_equal(decode_str(want, base, cfx_test_types, &g), 10);
+	cfx_assert_records_equal(g.recs, r, 10);
 }
 
 static void test_vd_variants(void **state)
@@ -501,7 +308,7 @@ static void test_vd_variants(void **state)
 		"[{\"bn\":\"/3442/0/6\",\"vd\":\"AQIDBAU\"}]",
 		"[{\"bn\":\"/3442/0/6\",\"vd\":\"AQIDBAU=\"}]",
 	};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	for (int i = 0; i < 2; i++) {
@@ -524,7 +331,7 @@ static void test_base_fields_carry_over(void **state)
 			"{\"n\":\"10\",\"v\":2,\"t\":-10},"
 			"{\"bn\":\"/1/0/\",\"n\":\"1\",\"v\":3},"
 			"{\"v\":4,\"bn\":\"/1/0/2\",\"t\":0.5}]";
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_int_equal(decode_str(s, path_root(), NULL, &g), 4);
@@ -546,7 +353,7 @@ static void test_base_fields_carry_over(void **state)
 
 static void test_unknown_fields(void **state)
 {
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_int_equal(decode_str("[{\"bn\":\"/3/0/9\",\"v\":1,\"u\":\"%\","
@@ -567,55 +374,29 @@ static void test_unknown_fields(void **state)
 static void test_encode_errors(void **state)
 {
 	struct path base = path_instance(3, 0);
-	struct record r = device[0];
-	const double bt = 100;
+	struct record r = cfx_device[0];
 	char buf[600];
-	int full;
 
 	(void)state;
-	r.value.type = LWB_TYPE_NONE;
-	assert_int_equal(senml_json_encode(&base, &r, 1, NULL, buf, 600),
-			 -EINVAL);
-	r = device[0];
-	r.path = path_resource(4, 0, 0);
-	assert_int_equal(senml_json_encode(&base, &r, 1, NULL, buf, 600),
-			 -EINVAL);
+	cfx_assert_encode_rejects_text(senml_json_encode);
 	r.path = path_object(3);
 	assert_int_equal(senml_json_encode(&base, &r, 1, NULL, buf, 600),
 			 -EINVAL);
-	r = device[0];
-	r.value = (struct lwb_value){.type = LWB_TYPE_FLOAT, .v.f = NAN};
-	assert_int_equal(senml_json_encode(&base, &r, 1, NULL, buf, 600),
-			 -EINVAL);
-	r = device[0];
+	r = cfx_device[0];
 	r.has_time = true;
 	r.time = INFINITY;
 	assert_int_equal(senml_json_encode(&base, &r, 1, NULL, buf, 600),
 			 -EINVAL);
-	assert_int_equal(senml_json_encode(&base, device, 1, &bt, buf, 600),
-			 -EINVAL);
-	full = senml_json_encode(&base, device, NDEVICE, NULL, buf, 600);
-	assert_int_equal(full, (int)strlen(DEVICE_COMPACT));
-	for (int cap = 0; cap < full; cap++) {
-		memset(buf, 'X', sizeof(buf));
-		assert_int_equal(senml_json_encode(&base, device, NDEVICE, NULL,
-						   buf, (size_t)cap),
-				 -ENOBUFS);
-		assert_int_equal(buf[cap], 'X');
-	}
-	assert_int_equal(senml_json_encode(&base, device, 0, NULL, buf, 600),
-			 2);
+	cfx_assert_nobufs_text(senml_json_encode, &base, cfx_device,
+			       CFX_NDEVICE, strlen(DEVICE_COMPACT));
+	assert_int_equal(
+		senml_json_encode(&base, cfx_device, 0, NULL, buf, 600), 2);
 	assert_memory_equal(buf, "[]", 2);
 }
 
-struct bad {
-	const char *text;
-	int err;
-};
-
 static void test_decode_malformed(void **state)
 {
-	static const struct bad bad[] = {
+	static const struct cfx_bad bad[] = {
 		{"", -EBADMSG},
 		{"{}", -EBADMSG},
 		{"[1]", -EBADMSG},
@@ -669,40 +450,22 @@ static void test_decode_malformed(void **state)
 		 -EBADMSG},
 		{"[{\"bn\":\"/3442/0/\",\"n\":\"1\",\"vs\":\"a\",}]", -EBADMSG},
 	};
-	struct got g;
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int err = decode_str(bad[i].text, path_instance(3442, 0),
-				     test_types, &g);
-
-		if (err != bad[i].err)
-			fail_msg("%s: got %d, want %d", bad[i].text, err,
-				 bad[i].err);
-		assert_int_equal(g.n, 0);
-	}
+	cfx_assert_malformed_text(decode, bad, sizeof(bad) / sizeof(bad[0]),
+				  path_instance(3442, 0), cfx_test_types);
 }
 
 static void test_decode_truncated(void **state)
 {
-	size_t len = strlen(DEVICE_COMPACT);
-	struct got g;
-
 	(void)state;
-	for (size_t i = 0; i < len; i++) {
-		char *copy = malloc(i ? i : 1);
-
-		memcpy(copy, DEVICE_COMPACT, i);
-		assert_true(decode(copy, i, path_instance(3, 0), device_types,
-				   &g) < 0);
-		free(copy);
-	}
+	cfx_assert_truncated(decode, DEVICE_COMPACT, strlen(DEVICE_COMPACT),
+			     path_instance(3, 0), cfx_device_types);
 }
 
 static void test_deep_nesting(void **state)
 {
 	char *s = malloc(2000);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	memset(s, '[', 1000);
@@ -717,7 +480,7 @@ static void test_too_many_records(void **state)
 	size_t n = CODEC_MAX_RECORDS + 1, elen = strlen(entry);
 	char *s = malloc(n * elen + 2);
 	size_t o = 1;
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	s[0] = '[';
@@ -731,14 +494,13 @@ static void test_too_many_records(void **state)
 
 static void test_callback_error(void **state)
 {
-	struct codec_decoder dec = {.base = path_instance(3, 0),
-				    .on_record = collect};
-	struct got g;
+	struct cfx_got g;
+	struct codec_decoder dec =
+		cfx_decoder(path_instance(3, 0), NULL, NULL, &g);
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
 	g.fail_at = 2;
-	dec.record_ctx = &g;
+	g.fail_err = -42;
 	assert_int_equal(
 		senml_json_decode(DEVICE_COMPACT, strlen(DEVICE_COMPACT), &dec),
 		-42);

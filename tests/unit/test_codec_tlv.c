@@ -14,29 +14,9 @@
 #include <cmocka.h>
 
 #include "codec_tlv.h"
+#include "codec_fixture.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-#define MAX_GOT 64
-
-struct got {
-	struct record recs[MAX_GOT];
-	size_t n;
-	size_t calls;
-	int fail_at; /* return -ECANCELED on this call (1-based), 0: never */
-};
-
-static int collect(const struct record *rec, void *ctx)
-{
-	struct got *g = ctx;
-
-	g->calls++;
-	if (g->fail_at > 0 && g->calls == (size_t)g->fail_at)
-		return -ECANCELED;
-	if (g->n < MAX_GOT)
-		g->recs[g->n++] = *rec;
-	return 0;
-}
 
 /* Types of the resources in the specification's examples: Access Control
  * (2), Server (1), Device (3) and the examples' objects 65 and 66. */
@@ -76,41 +56,33 @@ static enum lwb_type fixed_type(const struct path *p, void *ctx)
 	return *(const enum lwb_type *)ctx;
 }
 
-static int decode(const uint8_t *buf, size_t len, struct path base,
-		  struct got *g)
+/* TLV values point into the input: the records keep those pointers, so
+ * that the tests can check it. */
+static int decode_with(const uint8_t *buf, size_t len, struct path base,
+		       codec_type_fn type_of, void *type_ctx, struct cfx_got *g)
 {
-	struct codec_decoder dec = {.base = base,
-				    .type_of = spec_types,
-				    .on_record = collect,
-				    .record_ctx = g};
+	struct codec_decoder dec = cfx_decoder(base, type_of, type_ctx, g);
 
-	memset(g, 0, sizeof(*g));
+	g->borrow = true;
 	return tlv_decode(buf, len, &dec);
 }
 
-static int decode_as(const uint8_t *buf, size_t len, struct path base,
-		     enum lwb_type type, struct got *g)
+static int decode(const uint8_t *buf, size_t len, struct path base,
+		  struct cfx_got *g)
 {
-	struct codec_decoder dec = {.base = base,
-				    .type_of = fixed_type,
-				    .type_ctx = &type,
-				    .on_record = collect,
-				    .record_ctx = g};
+	return decode_with(buf, len, base, spec_types, NULL, g);
+}
 
-	memset(g, 0, sizeof(*g));
-	return tlv_decode(buf, len, &dec);
+static int decode_as(const uint8_t *buf, size_t len, struct path base,
+		     enum lwb_type type, struct cfx_got *g)
+{
+	return decode_with(buf, len, base, fixed_type, &type, g);
 }
 
 static struct record rec_int(struct path p, int64_t v)
 {
 	return (struct record){.path = p,
 			       .value = {.type = LWB_TYPE_INTEGER, .v.i = v}};
-}
-
-static struct record rec_time(struct path p, int64_t v)
-{
-	return (struct record){.path = p,
-			       .value = {.type = LWB_TYPE_TIME, .v.i = v}};
 }
 
 static struct record rec_str(struct path p, const char *s)
@@ -134,55 +106,16 @@ static struct record rec_lnk(struct path p, uint16_t oid, uint16_t iid)
 		.value = {.type = LWB_TYPE_OBJLNK, .v.lnk = {oid, iid}}};
 }
 
-static void assert_value_equal(const struct lwb_value *a,
-			       const struct lwb_value *b)
-{
-	assert_int_equal(a->type, b->type);
-	switch (a->type) {
-	case LWB_TYPE_STRING:
-	case LWB_TYPE_CORELNK:
-	case LWB_TYPE_OPAQUE:
-		assert_int_equal(a->v.bytes.len, b->v.bytes.len);
-		if (a->v.bytes.len > 0)
-			assert_memory_equal(a->v.bytes.ptr, b->v.bytes.ptr,
-					    a->v.bytes.len);
-		break;
-	case LWB_TYPE_INTEGER:
-	case LWB_TYPE_TIME: assert_true(a->v.i == b->v.i); break;
-	case LWB_TYPE_UNSIGNED: assert_true(a->v.u == b->v.u); break;
-	case LWB_TYPE_FLOAT:
-		assert_memory_equal(&a->v.f, &b->v.f, sizeof(double));
-		break;
-	case LWB_TYPE_BOOLEAN: assert_int_equal(a->v.b, b->v.b); break;
-	case LWB_TYPE_OBJLNK:
-		assert_int_equal(a->v.lnk.oid, b->v.lnk.oid);
-		assert_int_equal(a->v.lnk.iid, b->v.lnk.iid);
-		break;
-	case LWB_TYPE_NONE: fail(); break;
-	}
-}
-
-static void assert_records(const struct got *g, const struct record *want,
-			   size_t n)
-{
-	assert_int_equal(g->n, n);
-	for (size_t i = 0; i < n; i++) {
-		assert_true(path_equal(&g->recs[i].path, &want[i].path));
-		assert_false(g->recs[i].has_time);
-		assert_value_equal(&g->recs[i].value, &want[i].value);
-	}
-}
-
 /* Decodes bytes under base, checks the records, encodes them back under
  * the same base and checks the bytes. */
 static void golden(const uint8_t *bytes, size_t len, struct path base,
 		   const struct record *want, size_t n)
 {
-	struct got g;
+	struct cfx_got g;
 	uint8_t out[512];
 
 	assert_int_equal(decode(bytes, len, base, &g), (int)n);
-	assert_records(&g, want, n);
+	cfx_assert_got(&g, want, n);
 	assert_int_equal(tlv_encode(&base, want, n, out, sizeof(out)),
 			 (int)len);
 	assert_memory_equal(out, bytes, len);
@@ -239,46 +172,20 @@ static const uint8_t device_resources[] = {
  * holding exactly the bytes above. */
 static const uint8_t device_instance_header[] = {0x08, 0x00, 0x79};
 
-static size_t device_records(uint16_t iid, struct record *r)
-{
-	size_t n = 0;
-
-	r[n++] = rec_str(path_resource(3, iid, 0), "Open Mobile Alliance");
-	r[n++] = rec_str(path_resource(3, iid, 1), "Lightweight M2M Client");
-	r[n++] = rec_str(path_resource(3, iid, 2), "345000123");
-	r[n++] = rec_str(path_resource(3, iid, 3), "1.0");
-	r[n++] = rec_int(path_resource_instance(3, iid, 6, 0), 1);
-	r[n++] = rec_int(path_resource_instance(3, iid, 6, 1), 5);
-	r[n++] = rec_int(path_resource_instance(3, iid, 7, 0), 3800);
-	r[n++] = rec_int(path_resource_instance(3, iid, 7, 1), 5000);
-	r[n++] = rec_int(path_resource_instance(3, iid, 8, 0), 125);
-	r[n++] = rec_int(path_resource_instance(3, iid, 8, 1), 900);
-	r[n++] = rec_int(path_resource(3, iid, 9), 100);
-	r[n++] = rec_int(path_resource(3, iid, 10), 15);
-	r[n++] = rec_int(path_resource_instance(3, iid, 11, 0), 0);
-	r[n++] = rec_time(path_resource(3, iid, 13), 0x5182428F);
-	r[n++] = rec_str(path_resource(3, iid, 14), "+02:00");
-	r[n++] = rec_str(path_resource(3, iid, 16), "U");
-	return n;
-}
-
 static void test_spec_device_instance(void **state)
 {
-	struct record want[32];
-	size_t n = device_records(0, want);
-
 	(void)state;
 	assert_int_equal(sizeof(device_resources), 0x79);
 	golden(device_resources, sizeof(device_resources), path_instance(3, 0),
-	       want, n);
+	       cfx_device, CFX_NDEVICE);
 }
 
 static void test_spec_device_object(void **state)
 {
 	uint8_t bytes[3 + sizeof(device_resources)];
-	struct record want[32];
-	size_t n = device_records(0, want);
-	struct got g;
+	const struct record *want = cfx_device;
+	size_t n = CFX_NDEVICE;
+	struct cfx_got g;
 
 	(void)state;
 	memcpy(bytes, device_instance_header, 3);
@@ -287,7 +194,7 @@ static void test_spec_device_object(void **state)
 	/* Some clients wrap their answer to Read /3/0 the same way. */
 	assert_int_equal(decode(bytes, sizeof(bytes), path_instance(3, 0), &g),
 			 (int)n);
-	assert_records(&g, want, n);
+	cfx_assert_got(&g, want, n);
 	/* ... but the instance id must be the requested one. */
 	assert_int_equal(decode(bytes, sizeof(bytes), path_instance(3, 1), &g),
 			 -EBADMSG);
@@ -434,14 +341,14 @@ static void test_multiple_resource_base(void **state)
 		rec_int(path_resource_instance(3, 0, 7, 0), 3800),
 		rec_int(path_resource_instance(3, 0, 7, 1), 5000),
 	};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	golden(wrapped, sizeof(wrapped), path_resource(3, 0, 7), want, 2);
 	assert_int_equal(decode(wrapped + 3, sizeof(wrapped) - 3,
 				path_resource(3, 0, 7), &g),
 			 2);
-	assert_records(&g, want, 2);
+	cfx_assert_got(&g, want, 2);
 	/* A different resource id than the request's is refused. */
 	assert_int_equal(
 		decode(wrapped, sizeof(wrapped), path_resource(3, 0, 8), &g),
@@ -455,7 +362,7 @@ static void test_single_resource_and_instance_base(void **state)
 	const struct record want_res[] = {rec_int(path_resource(3, 0, 9), 100)};
 	const struct record want_inst[] = {
 		rec_int(path_resource_instance(3, 0, 6, 1), 5)};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	golden(res, sizeof(res), path_resource(3, 0, 9), want_res, 1);
@@ -479,7 +386,7 @@ static void roundtrip(const struct lwb_value *v, size_t want_value_len)
 	struct record r = {.path = base, .value = *v};
 	size_t hdr = want_value_len <= 7 ? 2 : 3;
 	uint8_t out[16];
-	struct got g;
+	struct cfx_got g;
 	int n = tlv_encode(&base, &r, 1, out, sizeof(out));
 
 	assert_int_equal(n, (int)(hdr + want_value_len));
@@ -491,7 +398,7 @@ static void roundtrip(const struct lwb_value *v, size_t want_value_len)
 	}
 	assert_int_equal(out[1], 1);
 	assert_int_equal(decode_as(out, (size_t)n, base, v->type, &g), 1);
-	assert_value_equal(&g.recs[0].value, v);
+	cfx_assert_value_equal(&g.recs[0].value, v);
 }
 
 static void test_roundtrip_integers(void **state)
@@ -538,7 +445,7 @@ static void test_roundtrip_unsigned(void **state)
 	/* clang-format on */
 	static const uint8_t max[] = {0xC8, 0x01, 0x08, 0xFF, 0xFF, 0xFF,
 				      0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -634,7 +541,7 @@ static void test_length_field_sizes(void **state)
 	char *s = malloc(big);
 	uint8_t *out = malloc(big);
 	struct path base = path_resource(5, 0, 1);
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	assert_non_null(s);
@@ -688,7 +595,7 @@ static void test_16bit_ids(void **state)
 	};
 	/* clang-format on */
 	struct path base = path_object(3303);
-	struct got g;
+	struct cfx_got g;
 	uint8_t out[64];
 
 	(void)state;
@@ -697,7 +604,7 @@ static void test_16bit_ids(void **state)
 	assert_memory_equal(out, want, sizeof(want));
 	assert_int_equal(
 		decode_as(want, sizeof(want), base, LWB_TYPE_INTEGER, &g), 4);
-	assert_records(&g, recs, 4);
+	cfx_assert_got(&g, recs, 4);
 }
 
 /* ---- decoding: malformed input ------------------------------------------ */
@@ -705,7 +612,7 @@ static void test_16bit_ids(void **state)
 static void expect_bad(const uint8_t *buf, size_t len, struct path base,
 		       int err)
 {
-	struct got g;
+	struct cfx_got g;
 
 	assert_int_equal(decode(buf, len, base, &g), err);
 	assert_int_equal(g.calls, 0); /* validated before any callback */
@@ -797,7 +704,7 @@ static void test_decode_value_sizes(void **state)
 	};
 	/* clang-format on */
 	uint8_t buf[16] = {0};
-	struct got g;
+	struct cfx_got g;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -833,11 +740,9 @@ static void test_decode_value_sizes(void **state)
 
 static void test_decode_type_lookup(void **state)
 {
-	struct got g;
-	struct codec_decoder dec = {.base = path_instance(3, 0),
-				    .type_of = spec_types,
-				    .on_record = collect,
-				    .record_ctx = &g};
+	struct cfx_got g;
+	struct codec_decoder dec =
+		cfx_decoder(path_instance(3, 0), spec_types, NULL, &g);
 
 	(void)state;
 	/* Resource 4 (Reboot) has no value type: -ENOENT. */
@@ -856,7 +761,7 @@ static void test_decode_type_lookup(void **state)
 	assert_int_equal(
 		tlv_decode((const uint8_t[]){0xC1, 0x09, 0x64}, 3, &dec),
 		-EINVAL);
-	dec.on_record = collect;
+	dec.on_record = cfx_collect;
 	dec.base = path_root();
 	assert_int_equal(
 		tlv_decode((const uint8_t[]){0xC1, 0x09, 0x64}, 3, &dec),
@@ -865,17 +770,30 @@ static void test_decode_type_lookup(void **state)
 
 static void test_decode_callback_error(void **state)
 {
-	struct got g = {.fail_at = 2};
-	struct codec_decoder dec = {.base = path_instance(3, 0),
-				    .type_of = spec_types,
-				    .on_record = collect,
-				    .record_ctx = &g};
+	struct cfx_got g;
+	struct codec_decoder dec =
+		cfx_decoder(path_instance(3, 0), spec_types, NULL, &g);
 
 	(void)state;
+	g.fail_at = 2;
+	g.fail_err = -ECANCELED;
+	g.borrow = true;
 	assert_int_equal(
 		tlv_decode(device_resources, sizeof(device_resources), &dec),
 		-ECANCELED);
 	assert_int_equal(g.calls, 2); /* stopped at once */
+}
+
+/* Counts the records of buf under /3/0 into *seen. */
+static int decode_count(const uint8_t *buf, size_t len, size_t *seen)
+{
+	struct codec_decoder dec = {.base = path_instance(3, 0),
+				    .type_of = spec_types,
+				    .on_record = cfx_count,
+				    .record_ctx = seen};
+
+	*seen = 0;
+	return tlv_decode(buf, len, &dec);
 }
 
 /* 100k one-byte resources: cut at CODEC_MAX_RECORDS, before any callback,
@@ -884,7 +802,7 @@ static void test_decode_too_many(void **state)
 {
 	const size_t count = 100000;
 	uint8_t *buf = malloc(count * 3 + 8);
-	struct got g;
+	size_t seen;
 
 	(void)state;
 	assert_non_null(buf);
@@ -893,14 +811,12 @@ static void test_decode_too_many(void **state)
 		buf[3 * i + 1] = 9;
 		buf[3 * i + 2] = 0x64;
 	}
-	assert_int_equal(decode(buf, count * 3, path_instance(3, 0), &g),
-			 -E2BIG);
-	assert_int_equal(g.calls, 0);
+	assert_int_equal(decode_count(buf, count * 3, &seen), -E2BIG);
+	assert_int_equal(seen, 0);
 	/* Exactly CODEC_MAX_RECORDS is still fine. */
-	assert_int_equal(
-		decode(buf, CODEC_MAX_RECORDS * 3, path_instance(3, 0), &g),
-		CODEC_MAX_RECORDS);
-	assert_int_equal(g.calls, CODEC_MAX_RECORDS);
+	assert_int_equal(decode_count(buf, CODEC_MAX_RECORDS * 3, &seen),
+			 CODEC_MAX_RECORDS);
+	assert_int_equal(seen, CODEC_MAX_RECORDS);
 	/* 100k instances of one Multiple Resource (3-byte length). */
 	buf[0] = 0x98;
 	buf[1] = 7;
@@ -912,9 +828,8 @@ static void test_decode_too_many(void **state)
 		buf[5 + 3 * i + 1] = 0;
 		buf[5 + 3 * i + 2] = 1;
 	}
-	assert_int_equal(decode(buf, 5 + count * 3, path_instance(3, 0), &g),
-			 -E2BIG);
-	assert_int_equal(g.calls, 0);
+	assert_int_equal(decode_count(buf, 5 + count * 3, &seen), -E2BIG);
+	assert_int_equal(seen, 0);
 	free(buf);
 }
 
@@ -1000,16 +915,15 @@ static void test_encode_group_too_long(void **state)
 
 static void test_encode_nobufs(void **state)
 {
-	struct record want[32];
-	size_t n = device_records(0, want);
 	struct path base = path_object(3);
 	uint8_t out[256];
 
 	(void)state;
 	/* Every short buffer fails, at every level of nesting. */
 	for (size_t cap = 0; cap < 3 + sizeof(device_resources); cap++)
-		assert_int_equal(tlv_encode(&base, want, n, out, cap),
-				 -ENOBUFS);
+		assert_int_equal(
+			tlv_encode(&base, cfx_device, CFX_NDEVICE, out, cap),
+			-ENOBUFS);
 }
 
 int main(void)
