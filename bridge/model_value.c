@@ -53,27 +53,10 @@ int mval_prepare(const struct schema_resource *def, const struct lwb_value *in,
 
 bool mval_equal(const struct mval *s, const struct lwb_value *v)
 {
-	if (s->type != v->type)
-		return false;
-	switch (v->type) {
-	case LWB_TYPE_STRING:
-	case LWB_TYPE_OPAQUE:
-	case LWB_TYPE_CORELNK:
-		return s->v.bytes.len == v->v.bytes.len &&
-		       (v->v.bytes.len == 0 ||
-			memcmp(s->v.bytes.ptr, v->v.bytes.ptr,
-			       v->v.bytes.len) == 0);
-	case LWB_TYPE_INTEGER:
-	case LWB_TYPE_TIME: return s->v.i == v->v.i;
-	case LWB_TYPE_UNSIGNED: return s->v.u == v->v.u;
-	case LWB_TYPE_FLOAT: return s->v.f == v->v.f;
-	case LWB_TYPE_BOOLEAN: return s->v.b == v->v.b;
-	case LWB_TYPE_OBJLNK:
-		return s->v.lnk.oid == v->v.lnk.oid &&
-		       s->v.lnk.iid == v->v.lnk.iid;
-	case LWB_TYPE_NONE:
-	default: return false;
-	}
+	struct lwb_value stored;
+
+	mval_view(s, &stored);
+	return lwb_value_equal(&stored, v);
 }
 
 int mval_store(struct mval *s, const struct lwb_value *v)

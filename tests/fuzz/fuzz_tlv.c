@@ -64,30 +64,8 @@ static int by_path(const void *a, const void *b)
 
 static int same(const struct record *a, const struct record *b)
 {
-	const struct lwb_value *x = &a->value;
-	const struct lwb_value *y = &b->value;
-
-	if (!path_equal(&a->path, &b->path) || x->type != y->type)
-		return 0;
-	switch (x->type) {
-	case LWB_TYPE_STRING:
-	case LWB_TYPE_CORELNK:
-	case LWB_TYPE_OPAQUE:
-		return x->v.bytes.len == y->v.bytes.len &&
-		       (x->v.bytes.len == 0 ||
-			memcmp(x->v.bytes.ptr, y->v.bytes.ptr,
-			       x->v.bytes.len) == 0);
-	case LWB_TYPE_INTEGER:
-	case LWB_TYPE_TIME: return x->v.i == y->v.i;
-	case LWB_TYPE_UNSIGNED: return x->v.u == y->v.u;
-	case LWB_TYPE_FLOAT: return x->v.f == y->v.f;
-	case LWB_TYPE_BOOLEAN: return x->v.b == y->v.b;
-	case LWB_TYPE_OBJLNK:
-		return x->v.lnk.oid == y->v.lnk.oid &&
-		       x->v.lnk.iid == y->v.lnk.iid;
-	case LWB_TYPE_NONE: break;
-	}
-	return 0;
+	return path_equal(&a->path, &b->path) &&
+	       lwb_value_equal(&a->value, &b->value);
 }
 
 /* Distinct paths, and no resource next to its own instances. */

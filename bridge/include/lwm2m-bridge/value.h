@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,6 +76,36 @@ static inline const char *lwb_type_name(enum lwb_type type)
 	case LWB_TYPE_CORELNK: return "Corelnk";
 	}
 	return "?";
+}
+
+/* True if a and b have the same type and the same value: strings, opaque
+ * and core links by their bytes, floats by == (so 0.0 equals -0.0; NaN,
+ * which no LwM2M format carries, never equals itself).  NONE values are
+ * never equal.  Inline, like everything a plugin may call. */
+static inline bool lwb_value_equal(const struct lwb_value *a,
+				   const struct lwb_value *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case LWB_TYPE_STRING:
+	case LWB_TYPE_OPAQUE:
+	case LWB_TYPE_CORELNK:
+		return a->v.bytes.len == b->v.bytes.len &&
+		       (a->v.bytes.len == 0 ||
+			memcmp(a->v.bytes.ptr, b->v.bytes.ptr,
+			       a->v.bytes.len) == 0);
+	case LWB_TYPE_INTEGER:
+	case LWB_TYPE_TIME: return a->v.i == b->v.i;
+	case LWB_TYPE_UNSIGNED: return a->v.u == b->v.u;
+	case LWB_TYPE_FLOAT: return a->v.f == b->v.f;
+	case LWB_TYPE_BOOLEAN: return a->v.b == b->v.b;
+	case LWB_TYPE_OBJLNK:
+		return a->v.lnk.oid == b->v.lnk.oid &&
+		       a->v.lnk.iid == b->v.lnk.iid;
+	case LWB_TYPE_NONE: break;
+	}
+	return false;
 }
 
 #ifdef __cplusplus
