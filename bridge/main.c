@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "coap_io.h"
 #include "core_objects.h"
+#include "dm.h"
+#include "endpoint.h"
 #include "dump.h"
 #include "log.h"
 #include "loop.h"
@@ -21,6 +24,7 @@
 #include "object_access.h"
 #include "plugin_host.h"
 #include "schema.h"
+#include "servers.h"
 
 #define DEFAULT_CONFIG BRIDGE_SYSCONFDIR "/bridge.conf"
 
@@ -39,8 +43,15 @@ struct bridge {
 	struct object_access *oa;
 	struct loop *loop;
 	struct plugin_host *plugins;
+	struct cio *cio;
+	struct dm *dm;
+	struct servers *servers;
+	char endpoint[ENDPOINT_MAX + 1];
 	const char *config_path; /* the file actually loaded, or NULL */
 };
+
+/* How long a clean stop waits for the servers' De-register answers. */
+#define DEREGISTER_WAIT_MS 5000
 
 static void usage(FILE *out)
 {
@@ -246,28 +257,92 @@ static int load_plugins(struct bridge *b)
 	return 0;
 }
 
+/* The Endpoint Client Name from its template, the CoAP transport, the DM
+ * layer and one session and registration machine per server. */
+static int start_servers(struct bridge *b)
+{
+	char why[256];
+	int rc = endpoint_expand(b->cfg->endpoint, NULL, b->endpoint,
+				 sizeof(b->endpoint), why, sizeof(why));
+
+	if (rc < 0) {
+		log_errx("endpoint \"%s\": %s", b->cfg->endpoint, why);
+		return -1;
+	}
+	b->cio = cio_new(b->loop);
+	if (!b->cio) {
+		log_err("cannot start the CoAP transport");
+		return -1;
+	}
+	b->dm = dm_new(b->oa);
+	if (!b->dm) {
+		log_err("cannot create the device management layer");
+		return -1;
+	}
+	b->servers = servers_new(b->loop, b->cio, b->oa, b->dm, b->cfg,
+				 b->endpoint, NULL);
+	if (!b->servers)
+		return -1;
+	servers_start(b->servers);
+	return 0;
+}
+
+static void all_deregistered(void *arg)
+{
+	loop_stop(arg, 0);
+}
+
+static void deregister_deadline(struct loop *loop, struct loop_timer *t,
+				void *arg)
+{
+	(void)t;
+	(void)arg;
+	log_warnx("gave up waiting for De-register answers");
+	loop_stop(loop, 0);
+}
+
+/* A clean stop: De-register from every server, waiting a bounded time
+ * for their answers (a second SIGTERM ends the wait at once). */
+static void deregister_all(struct bridge *b)
+{
+	struct loop_timer deadline;
+
+	loop_timer_init(&deadline, deregister_deadline, NULL);
+	loop_timer_arm(b->loop, &deadline, DEREGISTER_WAIT_MS, 0);
+	servers_stop(b->servers, all_deregistered, b->loop);
+	loop_run(b->loop);
+	loop_timer_disarm(b->loop, &deadline);
+}
+
 static int run_daemon(struct bridge *b)
 {
 	size_t objects = 0;
 	int rc;
 
+	if (start_servers(b) < 0)
+		return -1;
 	for (int oid = model_object_next(b->model, -1); oid >= 0;
 	     oid = model_object_next(b->model, oid))
 		objects++;
-	log_notice("lwm2m-bridge %s running: %zu objects with instances, "
-		   "%zu server%s configured, %zu plugin instance%s",
-		   PACKAGE_VERSION, objects, b->cfg->n_servers,
+	log_notice("lwm2m-bridge %s running as \"%s\": %zu objects with "
+		   "instances, %zu server%s configured, %zu plugin instance%s",
+		   PACKAGE_VERSION, b->endpoint, objects, b->cfg->n_servers,
 		   b->cfg->n_servers == 1 ? "" : "s",
 		   plugin_host_count(b->plugins),
 		   plugin_host_count(b->plugins) == 1 ? "" : "s");
 	rc = loop_run(b->loop);
 	log_notice("stopping");
+	deregister_all(b);
 	return rc < 0 ? -1 : 0;
 }
 
 static void bridge_free(struct bridge *b)
 {
-	/* Plugins first: their fini may still use the loop and the model. */
+	/* Servers first (they send nothing more), then plugins: their fini
+	 * may still use the loop and the model. */
+	servers_free(b->servers);
+	cio_free(b->cio);
+	dm_free(b->dm);
 	plugin_host_free(b->plugins);
 	oa_free(b->oa);
 	loop_free(b->loop);

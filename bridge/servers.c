@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "config.h"
+
+#include "servers.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "endpoint.h"
+#include "log.h"
+#include "reg_message.h"
+#include "registration.h"
+
+enum { OID_SERVER = 1, RID_DISABLE = 4, RID_UPDATE_TRIGGER = 8 };
+
+struct link {
+	struct servers *sv;
+	const struct cfg_server *cfg;
+	uint16_t iid;
+	char tag[32]; /* "server 1": log tag */
+	struct cio_session *session;
+	struct reg *reg;
+};
+
+struct servers {
+	struct loop *loop;
+	struct cio *cio;
+	struct object_access *oa;
+	struct dm *dm;
+	const struct bridge_config *cfg;
+	char endpoint[ENDPOINT_MAX + 1];
+	struct link *links;
+	size_t n_links;
+	void (*done)(void *arg);
+	void *done_arg;
+	bool done_called;
+};
+
+/* One registration request on its way: the outcome goes to the machine
+ * with the id it quoted. */
+struct pending {
+	struct link *link;
+	uint32_t id;
+};
+
+/* ---- transport for the registration machine -------------------------- */
+
+static void reg_result(void *arg, const struct cio_result *res)
+{
+	struct pending *p = arg;
+	struct reg_opt opts[CIO_PATH_MAX];
+
+	switch (res->status) {
+	case CIO_OK:
+		for (size_t i = 0; i < res->n_location; i++)
+			opts[i] = (struct reg_opt){ res->location[i],
+						    strlen(res->location[i]) };
+		reg_on_response(p->link->reg, p->id, (uint8_t)res->code, opts,
+				res->n_location);
+		break;
+	case CIO_RESET: reg_on_rst(p->link->reg, p->id); break;
+	case CIO_TIMEOUT:
+	case CIO_FAILED:
+	case CIO_BAD_RESPONSE: reg_on_timeout(p->link->reg, p->id); break;
+	case CIO_CANCELLED:
+		/* The machine reset the session or is being freed: it no
+		 * longer waits for this answer. */
+		break;
+	}
+	free(p);
+}
+
+static int reg_send(void *ctx, const struct reg_request *req)
+{
+	struct link *l = ctx;
+	char query[REG_QUERY_MAX * REG_QUERY_ITEM_MAX];
+	struct cio_req creq = {
+		.method = req->method == REG_METHOD_DELETE ? CIO_DELETE
+							   : CIO_POST,
+		.path = req->path,
+		.n_path = req->n_path,
+		.content_format = req->payload ? DM_CF_LINK : -1,
+		.payload = req->payload,
+		.payload_len = req->payload_len,
+		.confirmable = true,
+	};
+	struct pending *p;
+	int rc;
+
+	if (req->query) {
+		if ((rc = reg_query_join(req->query, query, sizeof(query))) < 0)
+			return rc;
+		creq.query = query;
+	}
+	p = malloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*p = (struct pending){ l, req->id };
+	rc = cio_request(l->session, &creq, reg_result, p);
+	if (rc == -ENOTCONN) {
+		/* The (D)TLS session went down: a fresh one for this try. */
+		if (cio_session_reset(l->session) == 0)
+			rc = cio_request(l->session, &creq, reg_result, p);
+	}
+	if (rc < 0)
+		free(p);
+	return rc;
+}
+
+static void reg_reset_session(void *ctx)
+{
+	struct link *l = ctx;
+	int rc = cio_session_reset(l->session);
+
+	if (rc < 0)
+		log_msg(LOG_LVL_WARNING, l->tag, "cannot reopen the session: %s",
+			strerror(-rc));
+}
+
+/* ---- hooks of the registration machine ------------------------------- */
+
+static int hook_payload(void *ctx, char *buf, size_t cap)
+{
+	struct link *l = ctx;
+	struct reg_payload_opts opts = {
+		.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0
+				   ? REG_LWM2M_1_0
+				   : REG_LWM2M_1_1,
+	};
+
+	return reg_payload_build(oa_model(l->sv->oa), &opts, buf, cap);
+}
+
+static void hook_registered(void *ctx)
+{
+	struct link *l = ctx;
+
+	log_msg(LOG_LVL_NOTICE, l->tag, "registered with %s as %s, location %s",
+		l->cfg->uri, l->sv->endpoint, reg_location(l->reg));
+}
+
+static void hook_state(void *ctx, enum reg_state from, enum reg_state to)
+{
+	struct link *l = ctx;
+
+	log_msg(LOG_LVL_INFO, l->tag, "registration: %s -> %s",
+		reg_state_name(from), reg_state_name(to));
+}
+
+static void check_all_stopped(struct servers *sv)
+{
+	for (size_t i = 0; i < sv->n_links; i++)
+		if (reg_get_state(sv->links[i].reg) != REG_STATE_IDLE)
+			return;
+	if (sv->done && !sv->done_called) {
+		sv->done_called = true;
+		sv->done(sv->done_arg);
+	}
+}
+
+static void hook_stopped(void *ctx)
+{
+	struct link *l = ctx;
+
+	log_msg(LOG_LVL_INFO, l->tag, "de-registered");
+	check_all_stopped(l->sv);
+}
+
+/* ---- session events and incoming requests ---------------------------- */
+
+static void on_session_event(void *arg, struct cio_session *s,
+			     enum cio_event ev)
+{
+	struct link *l = arg;
+
+	(void)s;
+	if (ev == CIO_EV_CONNECTED) {
+		log_msg(LOG_LVL_INFO, l->tag, "secure session established");
+		reg_new_session(l->reg);
+	} else {
+		log_msg(LOG_LVL_WARNING, l->tag, "session down");
+	}
+}
+
+static struct link *link_of(struct servers *sv, struct cio_session *s)
+{
+	for (size_t i = 0; i < sv->n_links; i++)
+		if (sv->links[i].session == s)
+			return &sv->links[i];
+	return NULL;
+}
+
+static void on_request(void *arg, struct cio_session *s,
+		       const struct cio_incoming *in, struct cio_response *resp)
+{
+	struct servers *sv = arg;
+	struct link *l = link_of(sv, s);
+	struct dm_requester who;
+	struct dm_request req = {
+		.method = (int)in->method,
+		.path = in->path,
+		.n_path = in->n_path,
+		.accept = in->accept,
+		.content_format = in->content_format,
+		.payload = in->payload,
+		.payload_len = in->payload_len,
+	};
+	struct dm_response out;
+
+	if (!l) {
+		cio_response_set(resp, CIO_CODE(4, 4), -1, NULL, 0);
+		return;
+	}
+	who = (struct dm_requester){
+		.short_server_id = l->cfg->short_server_id,
+		.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0
+				   ? REG_LWM2M_1_0
+				   : REG_LWM2M_1_1,
+	};
+	reg_activity(l->reg);
+	dm_handle(sv->dm, &who, &req, &out);
+	cio_response_set(resp, out.code, out.content_format, out.payload,
+			 out.payload_len);
+}
+
+/* ---- the Server object's executable resources ------------------------ */
+
+static void disable_later(void *arg)
+{
+	struct link *l = arg;
+
+	reg_disable(l->reg);
+}
+
+static int server_execute(void *ctx, uint16_t rid, const char *args,
+			  size_t args_len)
+{
+	struct link *l = ctx;
+
+	(void)args;
+	(void)args_len;
+	switch (rid) {
+	case RID_UPDATE_TRIGGER: return reg_trigger_update(l->reg);
+	case RID_DISABLE:
+		/* De-register only after the answer to this Execute has
+		 * gone: the next loop turn. */
+		return loop_post(l->sv->loop, disable_later, l);
+	default: return -EOPNOTSUPP;
+	}
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+static int link_init(struct servers *sv, struct link *l, size_t i,
+		     const struct servers_options *opts)
+{
+	struct cio_endpoint ep;
+	struct reg_config rc = { 0 };
+	struct reg_transport tr = { .send = reg_send,
+				    .reset_session = reg_reset_session,
+				    .ctx = l };
+	struct reg_hooks hooks = { .build_payload = hook_payload,
+				   .registered = hook_registered,
+				   .stopped = hook_stopped,
+				   .state_changed = hook_state,
+				   .ctx = l };
+	struct oa_handler h = { .ops = { .struct_size = sizeof(h.ops),
+					 .execute = server_execute },
+				.ctx = l };
+
+	l->sv = sv;
+	l->cfg = &sv->cfg->servers[i];
+	l->iid = (uint16_t)i;
+	snprintf(l->tag, sizeof(l->tag), "server %u",
+		 (unsigned)l->cfg->short_server_id);
+	h.tag = l->tag;
+	cio_endpoint_from_cfg(&ep, l->cfg);
+	ep.ack_timeout_ms = opts ? opts->ack_timeout_ms : 0;
+	ep.max_retransmit = opts ? opts->max_retransmit : 0;
+	l->session = cio_session_new(sv->cio, &ep, on_session_event, l);
+	if (!l->session) {
+		log_msg(LOG_LVL_ERR, l->tag, "cannot open a session to %s: %s",
+			l->cfg->uri, strerror(errno));
+		return -1;
+	}
+	rc.short_server_id = l->cfg->short_server_id;
+	rc.endpoint = sv->endpoint;
+	rc.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0 ? REG_LWM2M_1_0
+							    : REG_LWM2M_1_1;
+	rc.lifetime = l->cfg->lifetime;
+	rc.binding = l->cfg->binding;
+	rc.retry_count = l->cfg->communication_retry_count;
+	rc.retry_timer_s = l->cfg->communication_retry_timer;
+	rc.seq_delay_s = l->cfg->communication_sequence_delay_timer;
+	rc.seq_retry_count = l->cfg->communication_sequence_retry_count;
+	rc.disable_timeout_s = l->cfg->disable_timeout;
+	rc.queue_timeout_ms = opts ? opts->queue_timeout_ms : 0;
+	l->reg = reg_new(sv->loop, &rc, &tr, &hooks);
+	if (!l->reg) {
+		log_msg(LOG_LVL_ERR, l->tag, "cannot set up registration: %s",
+			strerror(errno));
+		return -1;
+	}
+	if (oa_bind(sv->oa, OID_SERVER, l->iid, &h) < 0) {
+		log_msg(LOG_LVL_ERR, l->tag, "cannot bind /1/%u", l->iid);
+		return -1;
+	}
+	return 0;
+}
+
+struct servers *servers_new(struct loop *loop, struct cio *cio,
+			    struct object_access *oa, struct dm *dm,
+			    const struct bridge_config *cfg,
+			    const char *endpoint,
+			    const struct servers_options *opts)
+{
+	struct servers *sv = calloc(1, sizeof(*sv));
+
+	if (!sv)
+		return NULL;
+	*sv = (struct servers){ .loop = loop, .cio = cio, .oa = oa,
+				.dm = dm, .cfg = cfg };
+	snprintf(sv->endpoint, sizeof(sv->endpoint), "%s", endpoint);
+	sv->links = calloc(cfg->n_servers ? cfg->n_servers : 1,
+			   sizeof(*sv->links));
+	if (!sv->links)
+		goto fail;
+	for (size_t i = 0; i < cfg->n_servers; i++) {
+		sv->n_links++;
+		if (link_init(sv, &sv->links[i], i, opts) < 0)
+			goto fail;
+	}
+	cio_set_request_handler(cio, on_request, sv);
+	return sv;
+fail:
+	servers_free(sv);
+	errno = EIO;
+	return NULL;
+}
+
+void servers_start(struct servers *sv)
+{
+	for (size_t i = 0; i < sv->n_links; i++)
+		reg_start(sv->links[i].reg);
+}
+
+void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg)
+{
+	sv->done = done;
+	sv->done_arg = arg;
+	sv->done_called = false;
+	for (size_t i = 0; i < sv->n_links; i++)
+		reg_stop(sv->links[i].reg);
+	check_all_stopped(sv);
+}
+
+void servers_free(struct servers *sv)
+{
+	if (!sv)
+		return;
+	cio_set_request_handler(sv->cio, NULL, NULL);
+	for (size_t i = 0; i < sv->n_links; i++) {
+		struct link *l = &sv->links[i];
+
+		oa_unbind(sv->oa, OID_SERVER, l->iid);
+		/* The session first: its pending requests are cancelled
+		 * while the machine still exists to ignore them. */
+		cio_session_free(l->session);
+		reg_free(l->reg);
+	}
+	free(sv->links);
+	free(sv);
+}
