@@ -50,6 +50,17 @@ static void session_up(struct cio_session *s);
 
 /* ---- driving libcoap from the loop ---------------------------------- */
 
+/* Drops what libcoap still holds for the session, then the session.  A
+ * CON whose result we already reported (an ICMP error, our own deadline)
+ * would otherwise go on being retransmitted from the old socket: a
+ * Register given up on could still reach a server that comes back, and
+ * register the bridge a second time. */
+static void release(coap_session_t *cs)
+{
+	coap_session_disconnected(cs, COAP_NACK_NOT_DELIVERABLE);
+	coap_session_release(cs);
+}
+
 static void bury(struct cio *cio)
 {
 	if (cio->in_coap > 0)
@@ -58,7 +69,7 @@ static void bury(struct cio *cio)
 	 * events): they see no app data and ignore it. */
 	cio->in_coap++;
 	while (cio->n_graveyard > 0)
-		coap_session_release(cio->graveyard[--cio->n_graveyard]);
+		release(cio->graveyard[--cio->n_graveyard]);
 	cio->in_coap--;
 }
 
@@ -326,7 +337,7 @@ static void drop_coap_session(struct cio_session *s)
 		return;
 	}
 	cio->in_coap++;
-	coap_session_release(cs);
+	release(cs);
 	cio->in_coap--;
 	cio_kick(cio);
 }

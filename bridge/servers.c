@@ -47,6 +47,8 @@ struct pending {
 
 /* ---- transport for the registration machine -------------------------- */
 
+static void reg_reset_session(void *ctx);
+
 static void reg_result(void *arg, const struct cio_result *res)
 {
 	struct pending *p = arg;
@@ -63,6 +65,12 @@ static void reg_result(void *arg, const struct cio_result *res)
 	case CIO_RESET: reg_on_rst(p->link->reg, p->id); break;
 	case CIO_TIMEOUT:
 	case CIO_FAILED:
+		/* libcoap may still hold the request (an ICMP error is not
+		 * final for it): a fresh session drops it, so a Register
+		 * given up on cannot reach the server later and register
+		 * us twice. */
+		reg_reset_session(p->link);
+		/* fall through */
 	case CIO_BAD_RESPONSE: reg_on_timeout(p->link->reg, p->id); break;
 	case CIO_CANCELLED:
 		/* The machine reset the session or is being freed: it no

@@ -94,6 +94,10 @@ wait_for_log "register failed .* attempt 2 of 10; retrying in" \
 ts_start d "$d_dead"
 ts_wait d 1 "^REGISTER ep=gw-test" "down: registered once the server is back" 10
 wait_for_log "registered with coap://127.0.0.1:$d_dead" "down: the bridge logs the registration"
+# Register attempts given up on before must not reach the server later.
+sleep 3
+expect_status_of "$(ts_count d '^REGISTER')" 1 \
+	"down: exactly one registration, no stale Register retransmitted"
 stop_bridge
 
 # --- test_ets_950: two servers at once; a third one down delays nobody.
