@@ -2,6 +2,7 @@
 # One entry point for a fresh Debian 12 machine (see README.md):
 #   sh scripts/setup.sh run    install build deps, build, install into ./_install,
 #                              and run the bridge on its built-in defaults
+#                              against our own LwM2M server (scripts/demo.sh)
 #   sh scripts/setup.sh test   install test deps, then run every test: unit and
 #                              fuzz-seed tests under ASan+UBSan, a short libFuzzer
 #                              run of every target, valgrind, and make distcheck
@@ -72,8 +73,9 @@ if [ "$mode" = run ]; then
 	bootstrap
 	configure_in build/run --prefix="$top/_install" --enable-werror
 	make -s -C build/run -j"$jobs" install >/dev/null
-	echo "setup: installed into $top/_install; running the bridge on built-in defaults"
-	exec "$top/_install/bin/lwm2m-bridge" --dump
+	make -s -C build/run -j"$jobs" tests/tools/lwm2m-test-server >/dev/null
+	exec sh "$top/scripts/demo.sh" "$top/_install/bin/lwm2m-bridge" \
+		"$top/build/run/tests/tools/lwm2m-test-server"
 fi
 
 install_packages $build_pkgs $test_pkgs
