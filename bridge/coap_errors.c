@@ -70,3 +70,8 @@ const char *coap_code_text(enum coap_code code)
 			return code_names[i].text;
 	return "?";
 }
+
+int errno_from_plugin(int rc)
+{
+	return rc < -4095 ? -EIO : rc;
+}

@@ -63,4 +63,10 @@ enum coap_code coap_code_from_errno(int err);
  * above; "?" for any other code. */
 const char *coap_code_text(enum coap_code code);
 
+/* A result from outside the daemon (a plugin callback or init) as a
+ * negative errno the rest of the code can negate and print: 0 and positive
+ * values pass through, values below -4095 (not an errno: INT_MIN would
+ * even overflow when negated) become -EIO. */
+int errno_from_plugin(int rc);
+
 #endif

@@ -56,6 +56,16 @@ static bool under_journald(void)
 	return cached;
 }
 
+/* One line per message, always: a newline or escape sequence inside a
+ * value (a server-written string a plugin logs) must not forge a second
+ * line, or a journald priority prefix. */
+static void sanitize(char *text)
+{
+	for (unsigned char *c = (unsigned char *)text; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
+}
+
 static void emit(enum log_level level, const char *tag, const char *text,
 		 const char *err)
 {
@@ -96,6 +106,7 @@ void log_vmsg(enum log_level level, const char *tag, const char *fmt,
 	if (level > max_level || level < LOG_LVL_ERR)
 		return;
 	vsnprintf(text, sizeof(text), fmt, ap);
+	sanitize(text);
 	emit(level, tag, text, NULL);
 }
 
@@ -121,6 +132,7 @@ void log_errno_msg(enum log_level level, const char *tag, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	sanitize(text);
 	/* The GNU strerror_r may return a static string instead of filling
 	 * errbuf; use whichever pointer it gives. */
 	const char *msg = strerror_r(saved, errbuf, sizeof(errbuf));

@@ -288,6 +288,7 @@ int loop_run_once(struct loop *loop, int max_wait_ms)
 
 	loop->running = true;
 	loop->dispatched = 0;
+	loop->iter_first_seq = loop->next_seq;
 	n = epoll_wait(loop->epfd, ev, LOOP_BATCH, timeout);
 	loop->wakeups++;
 	if (n < 0) {

@@ -70,8 +70,11 @@ int loop_run(struct loop *loop);
  * nearest timer; with no timer armed and no fd ready, -1 blocks until an
  * fd, a signal or a post wakes the loop).  Then dispatches what is ready
  * and runs the timers due at that moment.  Timers armed by callbacks during
- * this iteration never run in the same iteration, even with delay 0, and
- * work posted during it runs in the next one: an iteration always ends.
+ * this iteration never run in the same iteration, even with delay 0; work
+ * posted during it never runs inside the callback that posted it (it runs
+ * when the post queue's turn comes, later in this iteration or in the
+ * next), and work posted by posted work waits for the next iteration: an
+ * iteration always ends.
  *
  * Returns the number of callbacks run (fd, timer, posted work, reload
  * hook), -EINVAL if max_wait_ms < -1, -EBUSY if called from a callback of

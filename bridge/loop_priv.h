@@ -52,6 +52,9 @@ struct loop {
 	size_t heap_len;
 	size_t heap_cap;
 	uint64_t next_seq;
+	/* next_seq when the current iteration began: timers armed since
+	 * (by fd, post or timer callbacks) wait for the next iteration. */
+	uint64_t iter_first_seq;
 
 	pthread_mutex_t post_lock; /* guards post_head/post_tail only */
 	struct loop_post_item *post_head;

@@ -192,9 +192,11 @@ void loop_timers_run_due(struct loop *loop)
 	if (!loop->heap_len)
 		return;
 	now = loop_now_us(loop);
-	first_new = loop->next_seq;
+	/* Everything armed during this iteration waits for the next one,
+	 * whether an fd callback, posted work or a timer below armed it. */
+	first_new = loop->iter_first_seq;
 	/*
-	 * Timers armed by callbacks below get seq >= first_new and a deadline
+	 * Timers armed by callbacks get seq >= first_new and a deadline
 	 * >= now (the clock is monotonic), so they sort after every timer
 	 * that was already due: meeting one at the top means we are done,
 	 * and a timer re-arming itself with delay 0 cannot spin here.

@@ -198,7 +198,7 @@ static void log_failure(const char *tag, const char *what, const struct path *p,
 	enum coap_code code = coap_code_from_errno(rc);
 
 	path_format(p, where, sizeof(where));
-	log_msg(COAP_CODE_CLASS(code) == 4 ? LOG_LVL_DEBUG : LOG_LVL_WARNING,
+	log_msg(COAP_CODE_CLASS(code) == 4 ? LOG_LVL_NOTICE : LOG_LVL_WARNING,
 		tag, "%s of %s failed: %s (%s)", what, where, strerror(-rc),
 		coap_code_text(code));
 }
@@ -217,7 +217,7 @@ static int refresh(struct object_access *oa, const struct oa_handler *hp,
 
 	memset(&v, 0, sizeof(v));
 	v.type = res->type;
-	rc = h.ops.read(h.ctx, p->ids[2], riid_of(p), &v);
+	rc = errno_from_plugin(h.ops.read(h.ctx, p->ids[2], riid_of(p), &v));
 	if (rc < 0) {
 		log_failure(h.tag, "read", p, rc);
 		return rc;
@@ -367,7 +367,8 @@ int oa_write(struct object_access *oa, const struct path *p,
 
 		if (!h.ops.write)
 			return -EOPNOTSUPP;
-		rc = h.ops.write(h.ctx, p->ids[2], riid_of(p), &checked);
+		rc = errno_from_plugin(
+			h.ops.write(h.ctx, p->ids[2], riid_of(p), &checked));
 		if (rc < 0) {
 			log_failure(h.tag, "write", p, rc);
 			return rc;
@@ -395,7 +396,8 @@ int oa_execute(struct object_access *oa, const struct path *p, const char *args,
 	if (!hp || !hp->ops.execute)
 		return -EOPNOTSUPP;
 	h = *hp;
-	rc = h.ops.execute(h.ctx, p->ids[2], args_len ? args : "", args_len);
+	rc = errno_from_plugin(h.ops.execute(
+		h.ctx, p->ids[2], args_len ? args : "", args_len));
 	if (rc < 0) {
 		log_failure(h.tag, "execute", p, rc);
 		return rc;

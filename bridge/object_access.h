@@ -32,9 +32,10 @@
  *                resource, or the handler has no callback for it (4.05)
  *   -EIO         a read callback returned a value the definition refuses
  *                (a plugin bug, 5.00)
- *   anything a callback returned, unchanged; -ENOMEM
- * A callback's failure is logged, tagged with the handler's tag: at debug
- * level when it maps to a 4.xx code, as a warning when it maps to 5.xx.
+ *   anything a callback returned (below -4095, not an errno: -EIO);
+ *   -ENOMEM
+ * A callback's failure is logged, tagged with the handler's tag: as a
+ * notice when it maps to a 4.xx code, as a warning when it maps to 5.xx.
  * No error here ends the daemon.
  *
  * Single-threaded: the loop thread only.  Callbacks run synchronously

@@ -27,7 +27,6 @@ _Static_assert((int)LWB_LOG_ERR == (int)LOG_LVL_ERR &&
 
 /* The size of struct lwb_instance_ops in ABI 1.0: everything a plugin
  * built for 1.x knows. */
-#define OPS_V1_SIZE sizeof(struct lwb_instance_ops)
 
 __attribute__((format(printf, 3, 0)))
 static void api_vlog(struct lwb_host *host, enum lwb_log_level level,
@@ -103,7 +102,7 @@ static int api_instance_create(struct lwb_host *host, uint16_t oid,
 		return -EINVAL;
 	if (oid < CORE_OBJECTS_END)
 		return -EPERM;
-	if (ops && ops->struct_size < OPS_V1_SIZE)
+	if (ops && ops->struct_size < LWB_INSTANCE_OPS_V1_0_SIZE)
 		return -EINVAL;
 	if (iid == LWB_ANY_IID) {
 		rc = model_instance_free_id(m, oid);
@@ -115,8 +114,12 @@ static int api_instance_create(struct lwb_host *host, uint16_t oid,
 	if (rc < 0)
 		return rc;
 	memset(&h, 0, sizeof(h));
+	/* Only what the plugin's struct has: a plugin built for an older
+	 * minor version has a shorter one (the rest stays NULL). */
 	if (ops)
-		memcpy(&h.ops, ops, OPS_V1_SIZE);
+		memcpy(&h.ops, ops,
+		       ops->struct_size < sizeof(h.ops) ? ops->struct_size
+							 : sizeof(h.ops));
 	h.ctx = ctx;
 	h.tag = pi->name;
 	h.owner = pi;

@@ -15,12 +15,11 @@
 #include <string.h>
 
 #include "log.h"
+#include "coap_errors.h"
 #include "plugin_host_priv.h"
 
 /* The descriptor fields the daemon reads: everything up to fini. */
-#define DESC_MIN_SIZE                                                          \
-	(offsetof(struct lwb_plugin, fini) +                                   \
-	 sizeof(((struct lwb_plugin *)0)->fini))
+#define DESC_MIN_SIZE LWB_PLUGIN_V1_0_SIZE
 
 struct plugin_host *plugin_host_new(struct loop *loop, struct object_access *oa)
 {
@@ -197,7 +196,7 @@ int plugin_host_load(struct plugin_host *ph, const char *dir,
 	/* Linked before init: the plugin may post from init, and its work
 	 * must find it alive. */
 	link_inst(ph, pi);
-	rc = pi->desc->init(&pi->host, &pi->state);
+	rc = errno_from_plugin(pi->desc->init(&pi->host, &pi->state));
 	if (rc < 0) {
 		unlink_inst(ph, pi);
 		log_msg(lvl, name, "%s: init failed: %s: not loaded", pi->file,

@@ -278,7 +278,7 @@ int lwb_mock_start(struct lwb_mock *mock, const struct lwb_plugin *plugin)
 	if (mock->started)
 		return -EBUSY;
 	if (!plugin || plugin->abi_major != LWB_ABI_MAJOR ||
-	    plugin->struct_size < sizeof(struct lwb_plugin) || !plugin->init ||
+	    plugin->struct_size < LWB_PLUGIN_V1_0_SIZE || !plugin->init ||
 	    !plugin->name)
 		return -EPROTO;
 	mock->plugin = plugin;
@@ -385,14 +385,18 @@ static int mock_instance_create(struct lwb_host *host, uint16_t oid,
 		return err;
 	if (oid == 0xFFFF)
 		return -EINVAL;
-	if (ops && ops->struct_size < sizeof(*ops)) {
+	if (ops && ops->struct_size < LWB_INSTANCE_OPS_V1_0_SIZE) {
 		mock_misuse(mock, "instance_create with ops->struct_size %u",
 			    (unsigned int)ops->struct_size);
 		return -EINVAL;
 	}
-	/* 0-2 are the daemon's own; it creates the single Device /3/0. */
-	if (oid <= 3)
+	/* 0-2 are the daemon's own; so is the single Device instance /3/0
+	 * (taken: -EEXIST, as the daemon answers; /3/1 breaks the
+	 * single-instance rule: -EPERM). */
+	if (oid <= 2 || (oid == 3 && iid != 0))
 		return -EPERM;
+	if (oid == 3)
+		return -EEXIST;
 	if (iid == LWB_ANY_IID) {
 		for (iid = 0; iid < LWB_ANY_IID; iid++)
 			if (!mock_find_instance(mock, oid, iid))

@@ -109,6 +109,17 @@ static int setup_group(struct sim_plugin *sim, unsigned int idx)
 	return 0;
 }
 
+/* Without a seed setting: the clock, mixed with the instance name (FNV-1a)
+ * so that two instances started in the same millisecond still differ. */
+static uint64_t default_seed(struct lwb_host *host)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (const char *c = host->api->instance_name(host); *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	return h ^ host->api->now_ms(host);
+}
+
 static int sim_init(struct lwb_host *host, void **state)
 {
 	struct sim_plugin *sim = calloc(1, sizeof(*sim));
@@ -125,7 +136,7 @@ static int sim_init(struct lwb_host *host, void **state)
 		goto oom;
 	if (r < 0)
 		goto out;
-	seed = sim->cfg.seed_set ? sim->cfg.seed : host->api->now_ms(host);
+	seed = sim->cfg.seed_set ? sim->cfg.seed : default_seed(host);
 	sim_rng_seed(&sim->rng, seed);
 	sim->groups = calloc(sim->cfg.ngroups, sizeof(*sim->groups));
 	if (!sim->groups) {

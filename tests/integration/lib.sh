@@ -14,7 +14,7 @@ not_ok() {
 	failed=$((failed + 1))
 	echo "not ok - $1"
 	shift
-	for line in "$@"; do echo "#   $line"; done
+	for _nok_line in "$@"; do echo "#   $_nok_line"; done
 }
 
 # run_bridge ARGS...: runs to completion; sets $out (stdout+stderr), $status.

@@ -9,7 +9,7 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 dir="$top_builddir/tests/plugins/.libs"
-head="object_dirs = [ \"$top_srcdir/objects\" ]; plugin_dir = \"$dir\";"
+head="object_dirs = [ \"$top_srcdir/objects\" ]; plugin_dir = \"$dir\"; servers = ();"
 
 # Two instances of one plugin, each with its own settings and log tag.
 cat >"$tmp/good.conf" <<EOT
@@ -52,7 +52,7 @@ plugins = ( { plugin = "abi2"; name = "future"; }, { plugin = "good"; } );
 EOT
 line="$dir/abi2.so: built for plugin ABI 2.0, this daemon speaks 1.0: not loaded"
 start_bridge -c "$tmp/abi.conf"
-wait_for_log "running: .*1 plugin instance$" "daemon runs with the other plugin"
+wait_for_log "running as .*1 plugin instance$" "daemon runs with the other plugin"
 out=$(cat "$bridge_log")
 expect_output "warning: \[future\] $line" "the refusal names the file and both versions"
 expect_output_count 1 "abi2" "the refusal is one line"

@@ -255,6 +255,9 @@ static void test_instances(void **state)
 		assert_int_equal(
 			API->instance_create(tiny.host, core, 1, NULL, NULL),
 			-EPERM);
+	/* The Device instance exists already, as in the daemon. */
+	assert_int_equal(API->instance_create(tiny.host, 3, 0, NULL, NULL),
+			 -EEXIST);
 	assert_int_equal(API->instance_create(tiny.host, 0xFFFF, 0, NULL, NULL),
 			 -EINVAL);
 	assert_int_equal(lwb_mock_misuse_count(m), 0);

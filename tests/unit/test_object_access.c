@@ -421,7 +421,7 @@ static void test_read_errors(void **state)
 	rc = rd(f, path_resource(OT, 0, R_INT), &v);
 	assert_int_equal(rc, -ENOENT);
 	assert_int_equal(coap_code_from_errno(rc), COAP_NOT_FOUND);
-	assert_true(logged(f, "7 debug: [fake] read of /32500/0/1 failed: No "
+	assert_true(logged(f, "5 notice: [fake] read of /32500/0/1 failed: No "
 			      "such file or directory (4.04 Not Found)"));
 
 	/* A resource the definition does not have: the callback is not
@@ -625,7 +625,7 @@ static void test_write(void **state)
 			      "Input/output error"));
 	f->fake.write_rc = -EINVAL;
 	assert_int_equal(wr(f, p, VI(44)), -EINVAL);
-	assert_true(logged(f, "7 debug: [fake] write of /32500/0/2 failed: "
+	assert_true(logged(f, "5 notice: [fake] write of /32500/0/2 failed: "
 			      "Invalid argument (4.00 Bad Request)"));
 	assert_int_equal(model_get(f->m, &p, &v), 0);
 	assert_int_equal(v.v.u, 42);

@@ -678,7 +678,7 @@ static void test_good_write_execute(void **state)
 	/* A resource the plugin does not have. */
 	assert_int_equal(read_rc(f, path_resource(TP_OID_TEMP, 0, 5603)),
 			 -ENOENT);
-	expect_log(f, "7 debug: [good] read of /3303/0/5603 failed: No such "
+	expect_log(f, "5 notice: [good] read of /3303/0/5603 failed: No such "
 		      "file or directory (4.04 Not Found)");
 }
 
@@ -713,7 +713,7 @@ static void test_plugin_errors(void **state)
 	rc = read_rc(f, path_resource(TP_OID_TEMP, 1, TP_RID_UNITS));
 	assert_int_equal(rc, -ENOENT);
 	assert_int_equal(coap_code_from_errno(rc), COAP_NOT_FOUND);
-	expect_log(f, "7 debug: [unk] read of /3303/1/5701 failed: No such "
+	expect_log(f, "5 notice: [unk] read of /3303/1/5701 failed: No such "
 		      "file or directory (4.04 Not Found)");
 	assert_true(
 		read_ok(f, path_resource(TP_OID_TEMP, 1, TP_RID_VALUE)).v.f ==

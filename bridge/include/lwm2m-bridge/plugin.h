@@ -38,8 +38,9 @@
  * Compatibility: abi_major changes when anything here changes
  * incompatibly; the daemon refuses a plugin built for another major.
  * abi_minor grows when functions are appended to the host table or fields
- * to the end of a struct; every struct starts with its own size so either
- * side can tell what the other knows.  A plugin may check
+ * to the end of a struct; the structs that cross between the two sides
+ * carry their size (struct_size) so either side can tell what the other
+ * knows.  A plugin may check
  * host->api->struct_size before using a function added in a later minor.
  */
 #ifndef LWM2M_BRIDGE_PLUGIN_H
@@ -127,6 +128,13 @@ struct lwb_instance_ops {
 		       size_t args_len);
 };
 
+/* The sizes of ABI 1.0's structs: what a 1.0 plugin has, whatever minor
+ * version the daemon is.  A daemon accepts any struct_size from these up
+ * and reads only the fields a struct_size covers. */
+#define LWB_INSTANCE_OPS_V1_0_SIZE                                             \
+	(offsetof(struct lwb_instance_ops, execute) +                          \
+	 sizeof(((struct lwb_instance_ops *)0)->execute))
+
 typedef void (*lwb_fd_fn)(int fd, unsigned int revents, void *arg);
 typedef void (*lwb_timer_fn)(struct lwb_timer *timer, void *arg);
 typedef void (*lwb_work_fn)(void *arg);
@@ -185,7 +193,9 @@ struct lwb_host_api {
 	 * allocation, no notification).  Returns 1 if the value changed, 0 if
 	 * it was the same, or -ENOENT (no such instance or resource),
 	 * -EPERM (not this plugin's instance), -EPROTOTYPE (wrong type),
-	 * -ERANGE (outside the definition's range).
+	 * -ERANGE (outside the definition's range), -EINVAL (value NULL, an
+	 * id of 65535, a riid on a single resource or none on a multiple
+	 * one), -ENOMEM.
 	 */
 	int (*publish)(struct lwb_host *host, uint16_t oid, uint16_t iid,
 		       uint16_t rid, uint16_t riid,
@@ -208,7 +218,8 @@ struct lwb_host_api {
 	 * timer_free (which disarms it; safe from inside its own callback).
 	 * timer_start arms it to fire after delay_ms, then every period_ms
 	 * (0: once); re-arming an armed timer reschedules it.  timer_start
-	 * returns 0, or -EINVAL for NULL or another instance's timer.
+	 * returns 0, -EINVAL for NULL or another instance's timer, or
+	 * -ENOMEM.
 	 */
 	struct lwb_timer *(*timer_new)(struct lwb_host *host, lwb_timer_fn cb,
 				       void *arg);
@@ -235,7 +246,9 @@ struct lwb_host {
 	const struct lwb_host_api *api;
 };
 
-/* The descriptor every plugin exports as `lwb_plugin`. */
+/* The descriptor every plugin exports as `lwb_plugin`.  Like every struct
+ * here, it may grow at its end in a later minor version; its struct_size
+ * tells how much of it the plugin has. */
 struct lwb_plugin {
 	uint32_t abi_major;   /* LWB_ABI_MAJOR the plugin was built with */
 	uint32_t abi_minor;   /* LWB_ABI_MINOR the plugin was built with */
@@ -254,6 +267,9 @@ struct lwb_plugin {
 	/* Stops threads, frees state.  Called once, on the loop thread. */
 	void (*fini)(void *state);
 };
+
+#define LWB_PLUGIN_V1_0_SIZE                                                   \
+	(offsetof(struct lwb_plugin, fini) + sizeof(((struct lwb_plugin *)0)->fini))
 
 #if defined(__GNUC__)
 #define LWB_EXPORT __attribute__((visibility("default")))
