@@ -3,9 +3,10 @@
  * Device Management: the requests an LwM2M server sends to the bridge,
  * answered from the object access layer.  This first slice serves Read
  * (GET) on objects, instances, resources and resource instances in every
- * content format the bridge encodes, and Execute (POST on a resource,
- * arguments validated); the other operations answer 4.05 until the Device
- * Management work fills them in.
+ * content format the bridge encodes, Write (PUT) of a resource or resource
+ * instance in text, opaque, TLV, LwM2M JSON or SenML, and Execute (POST on
+ * a resource, arguments validated); the other operations answer 4.05
+ * until the Device Management work fills them in.
  *
  * Pure request-to-response: no I/O of its own, no libcoap type (the CoAP
  * transport hands over a struct cio_incoming and gets the answer back).

@@ -4,6 +4,7 @@
 #include "servers.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,13 @@
 #include "reg_message.h"
 #include "registration.h"
 
-enum { OID_SERVER = 1, RID_DISABLE = 4, RID_UPDATE_TRIGGER = 8 };
+enum {
+	OID_SERVER = 1,
+	RID_LIFETIME = 1,
+	RID_DISABLE = 4,
+	RID_BINDING = 7,
+	RID_UPDATE_TRIGGER = 8,
+};
 
 struct link {
 	struct servers *sv;
@@ -259,6 +266,33 @@ static int server_execute(void *ctx, uint16_t rid, const char *args,
 	}
 }
 
+/* A server writes its Lifetime or Binding: the registration machine sends
+ * an Update carrying the new value (the model stores it once this returns
+ * 0).  Other Server resources are stored as written. */
+static int server_write(void *ctx, uint16_t rid, uint16_t riid,
+			const struct lwb_value *v)
+{
+	struct link *l = ctx;
+	char binding[8];
+
+	(void)riid;
+	switch (rid) {
+	case RID_LIFETIME:
+		if (v->type != LWB_TYPE_INTEGER || v->v.i < 1 ||
+		    v->v.i > INT32_MAX)
+			return -EINVAL;
+		return reg_set_lifetime(l->reg, (uint32_t)v->v.i);
+	case RID_BINDING:
+		if (v->type != LWB_TYPE_STRING ||
+		    v->v.bytes.len >= sizeof(binding))
+			return -EINVAL;
+		memcpy(binding, v->v.bytes.ptr, v->v.bytes.len);
+		binding[v->v.bytes.len] = '\0';
+		return reg_set_binding(l->reg, binding);
+	default: return 0;
+	}
+}
+
 /* ---- set-up ------------------------------------------------------------ */
 
 static int link_init(struct servers *sv, struct link *l, size_t i,
@@ -275,6 +309,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i,
 				   .state_changed = hook_state,
 				   .ctx = l };
 	struct oa_handler h = { .ops = { .struct_size = sizeof(h.ops),
+					 .write = server_write,
 					 .execute = server_execute },
 				.ctx = l };
 

@@ -52,6 +52,19 @@ ts_wait a $((before + 1)) "^UPDATE id=1 " \
 	"test_ets_104_update_trigger: Execute /1/0/8 sends an Update" 3
 ts_cmd a "execute gw-test /1/0/8 0='unterminated"
 ts_wait a 1 "^RESPONSE .* path=/1/0/8 code=4.00" "malformed Execute arguments get 4.00"
+ts_cmd a write gw-test /1/0/1 20
+ts_wait a 1 "^RESPONSE .* path=/1/0/1 code=2.04" "Write of the Lifetime is answered 2.04"
+ts_wait a 1 "^UPDATE id=1 ep=gw-test lt=20 " \
+	"test_ets_107_extending_lifetime: the Update carries the new lt" 3
+ts_cmd a read gw-test /1/0/1
+ts_wait a 1 "^RESPONSE .* path=/1/0/1 code=2.05 cf=0 len=2 payload=20" \
+	"the written Lifetime reads back"
+ts_cmd a write gw-test /1/0/1 soon
+ts_wait a 1 "^RESPONSE .* path=/1/0/1 code=4.00" "a Lifetime that is not a number gets 4.00"
+ts_cmd a write gw-test /3/0/0 Acme
+ts_wait a 1 "^RESPONSE .* path=/3/0/0 code=4.05" "a read-only resource refuses a Write with 4.05"
+ts_cmd a write gw-test /1/0/1 4
+ts_wait a 1 "^UPDATE id=1 ep=gw-test lt=4 " "and back to a 4 s lifetime" 3
 ts_cmd a fail-updates 4.04 1
 ts_wait a 1 "^REGISTER ep=gw-test .* replaces=1 " \
 	"test_ets_105_discarded_update: 4.04 on Update makes a fresh Register" 6
@@ -144,6 +157,26 @@ start_bridge -c "$tmp/h.conf"
 ts_wait h 1 "^REGISTER ep=gw-test lt=30 lwm2m=1.0 b=U " "1.0: Register says lwm2m=1.0"
 ts_cmd h read gw-test /3/0
 ts_wait h 1 "^RESPONSE .* path=/3/0 code=2.05 cf=11542 " "1.0: Read of an instance answers TLV"
+stop_bridge
+
+# --- Block-wise: a Read answer larger than one block goes as Block2.
+ts_start k 0
+cat >"$tmp/k.conf" <<EOT
+endpoint = "gw-test";
+object_dirs = [ "$top_srcdir/objects" ];
+plugin_dir = "$top_builddir/plugins/sim/.libs";
+plugins = ( { plugin = "sim"; settings = { seed = 7; sensors = (
+  { type = "temperature"; count = 40; interval_ms = 60000; } ); }; } );
+servers = ( { short_server_id = 1; uri = "coap://127.0.0.1:$k_port"; lifetime = 30; } );
+EOT
+start_bridge -c "$tmp/k.conf"
+ts_wait k 1 "^REGISTER ep=gw-test" "block-wise: registered with 40 sensors"
+ts_cmd k read gw-test /3303 senml-json
+ts_wait k 1 "^RESPONSE .* path=/3303 code=2.05 cf=110 len=[0-9][0-9][0-9][0-9][0-9]* " \
+	"block-wise: a Read of 40 instances (several kB) arrives whole"
+if grep '^RESPONSE .* path=/3303 ' "$tmp/k.out" | grep -q '{"n":"39/5701","vs":"Cel"}]$'; then
+	ok "block-wise: the last block holds the last instance"
+else not_ok "block-wise: the last block holds the last instance" "$(grep RESPONSE "$tmp/k.out" | cut -c1-300)"; fi
 stop_bridge
 
 # --- test_ets_401: PSK over DTLS.
