@@ -283,6 +283,8 @@ static int start_servers(struct bridge *b)
 				 b->endpoint, NULL);
 	if (!b->servers)
 		return -1;
+	plugin_host_set_instances_hook(b->plugins, servers_objects_changed,
+				       b->servers);
 	servers_start(b->servers);
 	return 0;
 }
@@ -340,6 +342,8 @@ static void bridge_free(struct bridge *b)
 {
 	/* Servers first (they send nothing more), then plugins: their fini
 	 * may still use the loop and the model. */
+	if (b->plugins)
+		plugin_host_set_instances_hook(b->plugins, NULL, NULL);
 	servers_free(b->servers);
 	cio_free(b->cio);
 	dm_free(b->dm);

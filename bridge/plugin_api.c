@@ -129,6 +129,7 @@ static int api_instance_create(struct lwb_host *host, uint16_t oid,
 		untrack(pi, oid, iid);
 		goto fail;
 	}
+	ph_instances_changed(pi->ph);
 	return iid;
 fail:
 	model_instance_delete(m, oid, iid);
@@ -150,6 +151,7 @@ static void remove_instance(struct ph_inst *pi, uint16_t oid, uint16_t iid)
 	oa_unbind(pi->ph->oa, oid, iid);
 	model_instance_delete(pi->ph->m, oid, iid);
 	untrack(pi, oid, iid);
+	ph_instances_changed(pi->ph);
 }
 
 static int api_instance_remove(struct lwb_host *host, uint16_t oid,

@@ -294,3 +294,16 @@ int plugin_host_stats(struct plugin_host *ph, const char *name,
 	pthread_mutex_unlock(&ph->post_lock);
 	return 0;
 }
+
+void ph_instances_changed(struct plugin_host *ph)
+{
+	if (ph->instances_changed)
+		ph->instances_changed(ph->instances_changed_arg);
+}
+
+void plugin_host_set_instances_hook(struct plugin_host *ph,
+				    void (*fn)(void *arg), void *arg)
+{
+	ph->instances_changed = fn;
+	ph->instances_changed_arg = arg;
+}

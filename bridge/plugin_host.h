@@ -102,4 +102,11 @@ size_t plugin_host_count(const struct plugin_host *ph);
 int plugin_host_stats(struct plugin_host *ph, const char *name,
 		      struct plugin_host_stats *out);
 
+/* fn(arg) is called whenever a plugin creates or removes an object
+ * instance (also when an unload removes what a plugin left), so the
+ * registrations can send an Update with the new object list.  NULL
+ * removes the hook. */
+void plugin_host_set_instances_hook(struct plugin_host *ph,
+				    void (*fn)(void *arg), void *arg);
+
 #endif

@@ -84,7 +84,13 @@ struct plugin_host {
 	pthread_mutex_t post_lock;
 	struct ph_work *post_head, *post_tail;
 	bool wake_queued;
+	/* Told when a plugin creates or removes an object instance. */
+	void (*instances_changed)(void *arg);
+	void *instances_changed_arg;
 };
+
+/* Calls the instances-changed hook, if one is set. */
+void ph_instances_changed(struct plugin_host *ph);
 
 /* The host API table (plugin_api.c). */
 extern const struct lwb_host_api ph_api;

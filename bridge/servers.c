@@ -399,6 +399,14 @@ void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg)
 	check_all_stopped(sv);
 }
 
+void servers_objects_changed(void *arg)
+{
+	struct servers *sv = arg;
+
+	for (size_t i = 0; i < sv->n_links; i++)
+		reg_objects_changed(sv->links[i].reg);
+}
+
 void servers_free(struct servers *sv)
 {
 	if (!sv)

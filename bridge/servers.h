@@ -56,6 +56,10 @@ void servers_start(struct servers *sv);
  */
 void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg);
 
+/* Object instances were added or removed: every registered server gets an
+ * Update with the new object list. */
+void servers_objects_changed(void *sv);
+
 /* Frees everything (sends nothing more).  NULL is fine. */
 void servers_free(struct servers *sv);
 

@@ -159,6 +159,31 @@ ts_cmd h read gw-test /3/0
 ts_wait h 1 "^RESPONSE .* path=/3/0 code=2.05 cf=11542 " "1.0: Read of an instance answers TLV"
 stop_bridge
 
+# --- An instance added or removed while registered: an Update with the new
+# --- object list (and only then).
+ts_start n 0
+cat >"$tmp/n.conf" <<EOT
+endpoint = "gw-test";
+object_dirs = [ "$top_srcdir/objects" ];
+plugin_dir = "$top_builddir/tests/plugins/.libs";
+plugins = ( { plugin = "later"; settings = { add_ms = 1500; remove_ms = 1000; }; } );
+servers = ( { short_server_id = 1; uri = "coap://127.0.0.1:$n_port"; lifetime = 60; } );
+EOT
+start_bridge -c "$tmp/n.conf"
+ts_wait n 1 "^REGISTER ep=gw-test " "objects: registered"
+expect_status_of "$(grep '^REGISTER' "$tmp/n.out" | grep -c '</3303/7>')" 0 \
+	"objects: /3303/7 is not there at first"
+ts_wait n 1 "^UPDATE id=1 ep=gw-test .*links=.*</3303>;ver=1.1,</3303/7>" \
+	"objects: an instance added at run time sends an Update with the new list" 5
+ts_wait n 2 "^UPDATE id=1 ep=gw-test .*links=" \
+	"objects: its removal sends another Update" 5
+last=$(grep '^UPDATE' "$tmp/n.out" | tail -1)
+case "$last" in
+*"</3303/7>"*) not_ok "objects: the last list no longer has /3303/7" "$last" ;;
+*) ok "objects: the last list no longer has /3303/7" ;;
+esac
+stop_bridge
+
 # --- Block-wise: a Read answer larger than one block goes as Block2.
 ts_start k 0
 cat >"$tmp/k.conf" <<EOT
