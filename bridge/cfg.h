@@ -126,6 +126,20 @@ struct cfg_server {
 	uint32_t communication_retry_timer;	     /* s, >= 1, default 60 */
 	uint32_t communication_sequence_delay_timer; /* s, default 86400 */
 	uint32_t communication_sequence_retry_count; /* 1..255, default 1 */
+	/*
+	 * CoAP transmission parameters of this server's session (RFC 7252
+	 * 4.8).  ack_timeout_ms starts at 1000 because libcoap 4.3.1 refuses
+	 * an ACK_TIMEOUT below one second.
+	 */
+	uint32_t ack_timeout_ms; /* ACK_TIMEOUT, 1000..60000, default 2000 */
+	uint32_t max_retransmit; /* MAX_RETRANSMIT, 1..20, default 4 */
+	/*
+	 * s, 1..86400, default 93: how long the bridge stays reachable after
+	 * its last exchange when the binding has Q.  93 is MAX_TRANSMIT_WAIT
+	 * with the default ACK_TIMEOUT and MAX_RETRANSMIT; it is not derived
+	 * from the two fields above when they change.
+	 */
+	uint32_t queue_timeout;
 };
 
 struct cfg_device {

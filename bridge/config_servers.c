@@ -15,6 +15,16 @@
 
 #define SHORT_ID_MAX 65534
 #define SECONDS_MAX  2147483647LL
+/* libcoap 4.3.1 takes ACK_TIMEOUT in whole seconds plus milliseconds and
+ * refuses less than one second; a minute is already far beyond any real
+ * round trip. */
+#define ACK_TIMEOUT_MS_MIN 1000
+#define ACK_TIMEOUT_MS_MAX 60000
+/* The last wait doubles per retransmission: with 20 and the largest
+ * ACK_TIMEOUT it is already 2^20 minutes (two years); more is never
+ * useful and only risks overflowing timer arithmetic. */
+#define MAX_RETRANSMIT_MAX 20
+#define QUEUE_TIMEOUT_MAX  86400
 
 static const char *const server_keys[] = {
 	"short_server_id",
@@ -37,6 +47,9 @@ static const char *const server_keys[] = {
 	"communication_retry_timer",
 	"communication_sequence_delay_timer",
 	"communication_sequence_retry_count",
+	"ack_timeout_ms",
+	"max_retransmit",
+	"queue_timeout",
 	NULL,
 };
 
@@ -111,6 +124,11 @@ static void server_init(struct cfg_server *s)
 	s->communication_retry_timer = 60;
 	s->communication_sequence_delay_timer = 86400;
 	s->communication_sequence_retry_count = 1;
+	/* RFC 7252 4.8's defaults, and MAX_TRANSMIT_WAIT from them:
+	 * 2 s * (2^(4 + 1) - 1) * 1.5 = 93 s. */
+	s->ack_timeout_ms = 2000;
+	s->max_retransmit = 4;
+	s->queue_timeout = 93;
 }
 
 int cfg_server_default(struct cfg_server *s)
@@ -300,6 +318,22 @@ static int check_combinations(struct cfg_ctx *c, const config_setting_t *grp,
 	return 0;
 }
 
+/* The CoAP session's timing, and how long queue mode stays awake. */
+static int load_transmission(struct cfg_ctx *c, const config_setting_t *grp,
+			     struct cfg_server *s)
+{
+	int r;
+
+	if ((r = cfg_get_u32(c, grp, "ack_timeout_ms", ACK_TIMEOUT_MS_MIN,
+			     ACK_TIMEOUT_MS_MAX, &s->ack_timeout_ms)) < 0 ||
+	    (r = cfg_get_u32(c, grp, "max_retransmit", 1, MAX_RETRANSMIT_MAX,
+			     &s->max_retransmit)) < 0 ||
+	    (r = cfg_get_u32(c, grp, "queue_timeout", 1, QUEUE_TIMEOUT_MAX,
+			     &s->queue_timeout)) < 0)
+		return r;
+	return 0;
+}
+
 static int load_server(struct cfg_ctx *c, const config_setting_t *grp,
 		       struct cfg_server *s)
 {
@@ -365,6 +399,8 @@ static int load_server(struct cfg_ctx *c, const config_setting_t *grp,
 			     &s->communication_sequence_delay_timer)) < 0 ||
 	    (r = cfg_get_u32(c, grp, "communication_sequence_retry_count", 1,
 			     255, &s->communication_sequence_retry_count)) < 0)
+		return r;
+	if ((r = load_transmission(c, grp, s)) < 0)
 		return r;
 	s->lwm2m_version = (enum cfg_lwm2m_version)version;
 	return check_combinations(c, grp, s);

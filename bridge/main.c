@@ -280,7 +280,7 @@ static int start_servers(struct bridge *b)
 		return -1;
 	}
 	b->servers = servers_new(b->loop, b->cio, b->oa, b->dm, b->cfg,
-				 b->endpoint, NULL);
+				 b->endpoint);
 	if (!b->servers)
 		return -1;
 	plugin_host_set_instances_hook(b->plugins, servers_objects_changed,

@@ -295,8 +295,7 @@ static int server_write(void *ctx, uint16_t rid, uint16_t riid,
 
 /* ---- set-up ------------------------------------------------------------ */
 
-static int link_init(struct servers *sv, struct link *l, size_t i,
-		     const struct servers_options *opts)
+static int link_init(struct servers *sv, struct link *l, size_t i)
 {
 	struct cio_endpoint ep;
 	struct reg_config rc = { 0 };
@@ -320,8 +319,8 @@ static int link_init(struct servers *sv, struct link *l, size_t i,
 		 (unsigned)l->cfg->short_server_id);
 	h.tag = l->tag;
 	cio_endpoint_from_cfg(&ep, l->cfg);
-	ep.ack_timeout_ms = opts ? opts->ack_timeout_ms : 0;
-	ep.max_retransmit = opts ? opts->max_retransmit : 0;
+	ep.ack_timeout_ms = l->cfg->ack_timeout_ms;
+	ep.max_retransmit = l->cfg->max_retransmit;
 	l->session = cio_session_new(sv->cio, &ep, on_session_event, l);
 	if (!l->session) {
 		log_msg(LOG_LVL_ERR, l->tag, "cannot open a session to %s: %s",
@@ -339,7 +338,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i,
 	rc.seq_delay_s = l->cfg->communication_sequence_delay_timer;
 	rc.seq_retry_count = l->cfg->communication_sequence_retry_count;
 	rc.disable_timeout_s = l->cfg->disable_timeout;
-	rc.queue_timeout_ms = opts ? opts->queue_timeout_ms : 0;
+	rc.queue_timeout_ms = l->cfg->queue_timeout * 1000u;
 	l->reg = reg_new(sv->loop, &rc, &tr, &hooks);
 	if (!l->reg) {
 		log_msg(LOG_LVL_ERR, l->tag, "cannot set up registration: %s",
@@ -356,8 +355,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i,
 struct servers *servers_new(struct loop *loop, struct cio *cio,
 			    struct object_access *oa, struct dm *dm,
 			    const struct bridge_config *cfg,
-			    const char *endpoint,
-			    const struct servers_options *opts)
+			    const char *endpoint)
 {
 	struct servers *sv = calloc(1, sizeof(*sv));
 
@@ -372,7 +370,7 @@ struct servers *servers_new(struct loop *loop, struct cio *cio,
 		goto fail;
 	for (size_t i = 0; i < cfg->n_servers; i++) {
 		sv->n_links++;
-		if (link_init(sv, &sv->links[i], i, opts) < 0)
+		if (link_init(sv, &sv->links[i], i) < 0)
 			goto fail;
 	}
 	cio_set_request_handler(cio, on_request, sv);

@@ -23,13 +23,6 @@
 
 struct servers;
 
-/* Per-server knobs a test may tune; zeros take the defaults. */
-struct servers_options {
-	unsigned ack_timeout_ms;	/* CoAP ACK_TIMEOUT */
-	unsigned max_retransmit;	/* CoAP MAX_RETRANSMIT */
-	unsigned queue_timeout_ms;	/* queue mode awake time */
-};
-
 /*
  * Sets up every server of cfg (which, like loop, cio, dm and oa, must
  * outlive the result) under the Endpoint Client Name endpoint (copied):
@@ -41,8 +34,7 @@ struct servers_options {
 struct servers *servers_new(struct loop *loop, struct cio *cio,
 			    struct object_access *oa, struct dm *dm,
 			    const struct bridge_config *cfg,
-			    const char *endpoint,
-			    const struct servers_options *opts);
+			    const char *endpoint);
 
 /* Starts every registration (Register goes out at once). */
 void servers_start(struct servers *sv);

@@ -206,11 +206,18 @@ stop_bridge
 
 # --- test_ets_401: PSK over DTLS.
 ts_start p 0 --psk gw-psk:000102030405060708090a0b0c0d0e0f
-bridge_conf "$tmp/p.conf" "{ short_server_id = 1; uri = \"coaps://127.0.0.1:$p_port\"; lifetime = 30; security_mode = \"psk\"; psk_identity = \"gw-psk\"; psk_key = \"000102030405060708090a0b0c0d0e0f\"; }"
+bridge_conf "$tmp/p.conf" "{ short_server_id = 1; uri = \"coaps://127.0.0.1:$p_port\"; lifetime = 4; security_mode = \"psk\"; psk_identity = \"gw-psk\"; psk_key = \"000102030405060708090a0b0c0d0e0f\"; ack_timeout_ms = 1000; max_retransmit = 1; $fast }"
 start_bridge -c "$tmp/p.conf"
 ts_wait p 1 "^REGISTER ep=gw-test" "test_ets_401_psk: registered over DTLS with PSK" 10
 ts_cmd p read gw-test /3/0/0
 ts_wait p 1 "^RESPONSE .* path=/3/0/0 code=2.05 " "401: a Read over DTLS"
+# The server restarts: its DTLS sessions are gone, the bridge's next
+# Update goes unanswered; a fresh handshake and Register follow.
+ts_kill p
+mv "$tmp/p.out" "$tmp/p-first.out"
+ts_start p "$p_port" --psk gw-psk:000102030405060708090a0b0c0d0e0f
+ts_wait p 1 "^REGISTER ep=gw-test" \
+	"401: after a DTLS server restart, a new handshake and Register" 20
 stop_bridge
 ts_wait p 1 "^DEREGISTER" "401: De-register over DTLS" 3
 

@@ -103,6 +103,10 @@ static void assert_server_defaults(const struct cfg_server *s)
 	assert_int_equal(s->communication_retry_timer, 60);
 	assert_int_equal(s->communication_sequence_delay_timer, 86400);
 	assert_int_equal(s->communication_sequence_retry_count, 1);
+	/* RFC 7252 4.8, and MAX_TRANSMIT_WAIT = 2 s * (2^5 - 1) * 1.5. */
+	assert_int_equal(s->ack_timeout_ms, 2000);
+	assert_int_equal(s->max_retransmit, 4);
+	assert_int_equal(s->queue_timeout, 93);
 }
 
 /* Every default except the plugins list (see assert_defaults). */
@@ -273,9 +277,12 @@ static void test_full(void **state)
 	assert_int_equal(s->communication_retry_timer, 2);
 	assert_int_equal(s->communication_sequence_delay_timer, 600);
 	assert_int_equal(s->communication_sequence_retry_count, 255);
+	assert_int_equal(s->ack_timeout_ms, 1000);
+	assert_int_equal(s->max_retransmit, 20);
+	assert_int_equal(s->queue_timeout, 86400);
 
 	s = &cfg->servers[1];
-	assert_int_equal(s->line, 36);
+	assert_int_equal(s->line, 39);
 	assert_int_equal(s->short_server_id, 65534);
 	assert_int_equal(s->scheme, CFG_SCHEME_COAPS_TCP);
 	assert_string_equal(s->host, "lwm2m.example.com");
@@ -288,6 +295,10 @@ static void test_full(void **state)
 	assert_null(s->psk_identity);
 	assert_int_equal(s->binding_flags, CFG_BINDING_T);
 	assert_int_equal(s->lifetime, 86400);
+	/* Set in one entry only: the next keeps the defaults. */
+	assert_int_equal(s->ack_timeout_ms, 2000);
+	assert_int_equal(s->max_retransmit, 4);
+	assert_int_equal(s->queue_timeout, 93);
 
 	s = &cfg->servers[2];
 	assert_int_equal(s->scheme, CFG_SCHEME_COAPS);
@@ -320,13 +331,13 @@ static void test_full(void **state)
 
 	assert_int_equal(cfg->n_plugins, 2);
 	p = &cfg->plugins[0];
-	assert_int_equal(p->line, 73);
+	assert_int_equal(p->line, 76);
 	assert_string_equal(p->plugin, "sim");
 	assert_string_equal(p->name, "sim");
 	assert_false(p->required);
 	assert_null(p->settings);
 	p = &cfg->plugins[1];
-	assert_int_equal(p->line, 76);
+	assert_int_equal(p->line, 79);
 	assert_string_equal(p->plugin, "modbus");
 	assert_string_equal(p->name, "modbus-line_2");
 	assert_true(p->required);
@@ -338,7 +349,7 @@ static void test_full(void **state)
 	assert_int_equal(baud, 9600);
 	assert_true(config_setting_lookup_int64(p->settings, "big", &big));
 	assert_true(big == 5000000000LL);
-	assert_int_equal(config_setting_source_line(p->settings), 80);
+	assert_int_equal(config_setting_source_line(p->settings), 83);
 	cfg_free(cfg);
 }
 
@@ -875,6 +886,123 @@ static void test_server_errors(void **state)
 		"(also used by servers.[1] at line 3)");
 }
 
+/* The CoAP transmission parameters and the queue mode timeout. */
+static void test_server_coap_params(void **state)
+{
+	struct bridge_config *cfg;
+
+	(void)state;
+	/* The other bounds (full.conf has 1000, 20 and 86400), one of them
+	 * as a 64-bit literal. */
+	cfg = load_ok(SRV("uri = \"coap://h\"; binding = \"UQ\";\n "
+			  "ack_timeout_ms = 60000L; max_retransmit = 1;\n "
+			  "queue_timeout = 1;"));
+	assert_int_equal(cfg->servers[0].ack_timeout_ms, 60000);
+	assert_int_equal(cfg->servers[0].max_retransmit, 1);
+	assert_int_equal(cfg->servers[0].queue_timeout, 1);
+	cfg_free(cfg);
+	/* Each alone; the others keep their defaults.  queue_timeout is
+	 * accepted without Q: it just has nothing to act on. */
+	cfg = load_ok(SRV("uri = \"coap://h\"; ack_timeout_ms = 3500;"));
+	assert_int_equal(cfg->servers[0].ack_timeout_ms, 3500);
+	assert_int_equal(cfg->servers[0].max_retransmit, 4);
+	assert_int_equal(cfg->servers[0].queue_timeout, 93);
+	cfg_free(cfg);
+	cfg = load_ok(SRV("uri = \"coap://h\"; max_retransmit = 7;"));
+	assert_int_equal(cfg->servers[0].ack_timeout_ms, 2000);
+	assert_int_equal(cfg->servers[0].max_retransmit, 7);
+	assert_int_equal(cfg->servers[0].queue_timeout, 93);
+	cfg_free(cfg);
+	cfg = load_ok(SRV("uri = \"coap://h\"; queue_timeout = 300;"));
+	assert_int_equal(cfg->servers[0].ack_timeout_ms, 2000);
+	assert_int_equal(cfg->servers[0].max_retransmit, 4);
+	assert_int_equal(cfg->servers[0].queue_timeout, 300);
+	cfg_free(cfg);
+
+	/* ack_timeout_ms */
+	expect_error(SRV("uri = \"coap://h\";\n ack_timeout_ms = 999;"),
+		     "t.conf:4: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got 999");
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout_ms = 60001;"),
+		     "t.conf:3: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got 60001");
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout_ms = 0;"),
+		     "t.conf:3: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got 0");
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout_ms = -2000;"),
+		     "t.conf:3: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got -2000");
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout_ms = 4294969296L;"),
+		     "t.conf:3: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got 4294969296");
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout_ms = 2.5;"),
+		     "t.conf:3: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got a float");
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout_ms = \"2000\";"),
+		     "t.conf:3: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got a string");
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout_ms = true;"),
+		     "t.conf:3: servers.[0].ack_timeout_ms: expected an "
+		     "integer 1000..60000, got a boolean");
+
+	/* max_retransmit */
+	expect_error(SRV("uri = \"coap://h\"; max_retransmit = 0;"),
+		     "t.conf:3: servers.[0].max_retransmit: expected an "
+		     "integer 1..20, got 0");
+	expect_error(SRV("uri = \"coap://h\"; max_retransmit = 21;"),
+		     "t.conf:3: servers.[0].max_retransmit: expected an "
+		     "integer 1..20, got 21");
+	expect_error(SRV("uri = \"coap://h\"; max_retransmit = -1;"),
+		     "t.conf:3: servers.[0].max_retransmit: expected an "
+		     "integer 1..20, got -1");
+	expect_error(SRV("uri = \"coap://h\"; max_retransmit = 4.0;"),
+		     "t.conf:3: servers.[0].max_retransmit: expected an "
+		     "integer 1..20, got a float");
+	expect_error(SRV("uri = \"coap://h\"; max_retransmit = \"4\";"),
+		     "t.conf:3: servers.[0].max_retransmit: expected an "
+		     "integer 1..20, got a string");
+	expect_error(SRV("uri = \"coap://h\"; max_retransmit = [ 4 ];"),
+		     "t.conf:3: servers.[0].max_retransmit: expected an "
+		     "integer 1..20, got an array");
+
+	/* queue_timeout */
+	expect_error(SRV("uri = \"coap://h\"; queue_timeout = 0;"),
+		     "t.conf:3: servers.[0].queue_timeout: expected an "
+		     "integer 1..86400, got 0");
+	expect_error(SRV("uri = \"coap://h\"; queue_timeout = 86401;"),
+		     "t.conf:3: servers.[0].queue_timeout: expected an "
+		     "integer 1..86400, got 86401");
+	expect_error(SRV("uri = \"coap://h\"; queue_timeout = -93;"),
+		     "t.conf:3: servers.[0].queue_timeout: expected an "
+		     "integer 1..86400, got -93");
+	expect_error(SRV("uri = \"coap://h\"; queue_timeout = 93.0;"),
+		     "t.conf:3: servers.[0].queue_timeout: expected an "
+		     "integer 1..86400, got a float");
+	expect_error(SRV("uri = \"coap://h\"; queue_timeout = \"93\";"),
+		     "t.conf:3: servers.[0].queue_timeout: expected an "
+		     "integer 1..86400, got a string");
+	expect_error(SRV("uri = \"coap://h\"; queue_timeout = { };"),
+		     "t.conf:3: servers.[0].queue_timeout: expected an "
+		     "integer 1..86400, got a group");
+
+	/* Likely typos are named; the second entry's error names its
+	 * index and line. */
+	expect_error(SRV("uri = \"coap://h\"; ack_timeout = 2000;"),
+		     "t.conf:3: servers.[0].ack_timeout: unknown key (did you "
+		     "mean ack_timeout_ms?)");
+	expect_error(SRV("uri = \"coap://h\"; max_retransmits = 4;"),
+		     "t.conf:3: servers.[0].max_retransmits: unknown key (did "
+		     "you mean max_retransmit?)");
+	expect_error(SRV("uri = \"coap://h\"; queue_timout = 93;"),
+		     "t.conf:3: servers.[0].queue_timout: unknown key (did you "
+		     "mean queue_timeout?)");
+	expect_error("servers = ( { short_server_id = 1; uri = \"coap://a\"; "
+		     "queue_timeout = 60; },\n{ short_server_id = 2; "
+		     "uri = \"coap://b\";\n queue_timeout = 0; } );",
+		     "t.conf:3: servers.[1].queue_timeout: expected an "
+		     "integer 1..86400, got 0");
+}
+
 #define A63 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 /* Host syntax limits: labels of 63, names of 253, zones of 15. */
@@ -1080,6 +1208,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_server_errors),
+		cmocka_unit_test(test_server_coap_params),
 		cmocka_unit_test(test_uri_hosts),
 		cmocka_unit_test(test_endpoint),
 		cmocka_unit_test(test_mqtt),
