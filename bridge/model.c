@@ -49,6 +49,8 @@ struct m_obj {
 struct model {
 	const struct schema_registry *reg;
 	struct arr obj; /* struct m_obj */
+	model_change_fn on_change;
+	void *on_change_arg;
 };
 
 static void *arr_at(const struct arr *a, size_t size, size_t i)
@@ -376,8 +378,27 @@ int model_set(struct model *m, const struct path *p, const struct lwb_value *v)
 	return model_set_at(m, p, v, 0);
 }
 
+static int set_value(struct model *m, const struct path *p,
+		     const struct lwb_value *v, int64_t time_ms);
+
+void model_set_change_hook(struct model *m, model_change_fn fn, void *arg)
+{
+	m->on_change = fn;
+	m->on_change_arg = arg;
+}
+
 int model_set_at(struct model *m, const struct path *p,
 		 const struct lwb_value *v, int64_t time_ms)
+{
+	int rc = set_value(m, p, v, time_ms);
+
+	if (rc == 1 && m->on_change)
+		m->on_change(p, m->on_change_arg);
+	return rc;
+}
+
+static int set_value(struct model *m, const struct path *p,
+		     const struct lwb_value *v, int64_t time_ms)
 {
 	const struct schema_resource *def;
 	struct m_inst *in;

@@ -192,4 +192,13 @@ int model_collect(const struct model *m, const struct path *p,
  * exists in the model); LWB_TYPE_NONE for anything else. */
 enum lwb_type model_type_of(const struct path *p, void *model);
 
+/* Called after a stored value changed (model_set/model_set_at returned 1)
+ * with the path that was set; the value is already in the model.  For the
+ * observe engine.  Not called for unchanged values, creations of
+ * instances or deletions.  The hook must not set values itself. */
+typedef void (*model_change_fn)(const struct path *p, void *arg);
+
+/* Installs the change hook (NULL removes it). */
+void model_set_change_hook(struct model *m, model_change_fn fn, void *arg);
+
 #endif

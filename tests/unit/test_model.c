@@ -792,6 +792,43 @@ static void test_check(void **state)
 	assert_int_equal(model_resource_next(m, OT, 0, -1), -ENOENT);
 }
 
+struct changes {
+	int n;
+	struct path last;
+};
+
+static void on_change(const struct path *p, void *arg)
+{
+	struct changes *c = arg;
+
+	c->n++;
+	c->last = *p;
+}
+
+static void test_change_hook(void **state)
+{
+	struct model *m = M(state);
+	struct changes c = { 0 };
+	struct path flt = path_resource(OT, 0, 3);
+	struct path ri = path_resource_instance(OT, 0, 10, 2);
+
+	assert_int_equal(model_instance_create(m, OT, 0), 0);
+	model_set_change_hook(m, on_change, &c);
+	assert_int_equal(model_set_at(m, &flt, &VF(1.5), 1000), 1);
+	assert_int_equal(c.n, 1);
+	assert_true(path_equal(&c.last, &flt));
+	/* Unchanged and refused values call nothing. */
+	assert_int_equal(model_set_at(m, &flt, &VF(1.5), 2000), 0);
+	assert_true(model_set(m, &flt, &VS("x")) < 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(set(m, ri, VI(7)), 1);
+	assert_int_equal(c.n, 2);
+	assert_true(path_equal(&c.last, &ri));
+	model_set_change_hook(m, NULL, NULL);
+	assert_int_equal(model_set_at(m, &flt, &VF(2.5), 3000), 1);
+	assert_int_equal(c.n, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -811,6 +848,7 @@ int main(void)
 		T(test_free_id_full),
 		T(test_timestamps),
 		T(test_check),
+		T(test_change_hook),
 #undef T
 	};
 
