@@ -1,0 +1,810 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "config.h"
+
+#include "observe.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct obs {
+	struct obs_info info;
+	struct obs_engine *e;
+	struct loop_timer timer;
+	struct attr_set eff; /* effective attributes of info.path */
+	uint32_t seq;	     /* last Observe value used */
+	uint64_t last_ms;    /* last notification (or the Observe answer) */
+	uint64_t last_con_ms;
+	uint64_t inflight_ms;
+	uint32_t inflight_seq;
+	double last_value; /* numeric value last notified, if have_value */
+	bool have_value;
+	bool changed; /* a value change waits to be notified */
+	bool catchup; /* one notification owed from an offline period */
+	bool in_flight;
+};
+
+struct stored {
+	struct stored *next;
+	struct obs_info info;
+	uint32_t seq;
+	uint16_t cf;
+	size_t len;
+	uint8_t payload[];
+};
+
+struct obs_engine {
+	struct obs_config cfg;
+	struct obs_callbacks cb;
+	struct obs **v; /* sorted by path: a subtree is one run */
+	size_t n, cap;
+	uint8_t *buf;
+	size_t buf_cap;
+	struct stored *head, *tail;
+	size_t st_count, st_bytes;
+	struct loop_timer flush_timer;
+	uint64_t flush_since;
+	bool flush_inflight, flush_paused;
+	bool reachable;
+	bool woke; /* wakeup() already called in this offline period */
+	struct obs_stats stats;
+};
+
+void obs_config_init(struct obs_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->storing = true;
+	c->con_interval_ms = 24ull * 3600 * 1000;
+	c->store_max_count = 64;
+	c->store_max_bytes = 64 * 1024;
+	c->payload_initial = 1024;
+	c->payload_max = 64 * 1024;
+	c->max_observations = 1024;
+	c->align_ms = 1000;
+	c->inflight_timeout_ms = 247000;
+}
+
+static uint64_t now_ms(const struct obs_engine *e)
+{
+	return loop_now_ms(e->cfg.loop);
+}
+
+/* ---- the sorted observation array ------------------------------------ */
+
+static size_t lower_bound(const struct obs_engine *e, const struct path *p)
+{
+	size_t lo = 0, hi = e->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (path_compare(&e->v[mid]->info.path, p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int insert(struct obs_engine *e, struct obs *o)
+{
+	size_t i;
+
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 16;
+		struct obs **v = realloc(e->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		e->v = v;
+		e->cap = cap;
+	}
+	i = lower_bound(e, &o->info.path);
+	memmove(&e->v[i + 1], &e->v[i], (e->n - i) * sizeof(e->v[0]));
+	e->v[i] = o;
+	e->n++;
+	return 0;
+}
+
+static size_t index_of(const struct obs_engine *e, const struct obs *o)
+{
+	for (size_t i = lower_bound(e, &o->info.path); i < e->n; i++)
+		if (e->v[i] == o)
+			return i;
+	return SIZE_MAX; /* not reached: every obs is in the array */
+}
+
+static void unlink_at(struct obs_engine *e, size_t i)
+{
+	memmove(&e->v[i], &e->v[i + 1], (e->n - i - 1) * sizeof(e->v[0]));
+	e->n--;
+}
+
+static void destroy_at(struct obs_engine *e, size_t i)
+{
+	struct obs *o = e->v[i];
+
+	loop_timer_disarm(e->cfg.loop, &o->timer);
+	unlink_at(e, i);
+	free(o);
+}
+
+static bool token_eq(const struct obs_info *i, const uint8_t *t, size_t len)
+{
+	return i->token_len == len &&
+	       (len == 0 || memcmp(i->token, t, len) == 0);
+}
+
+static struct obs *find_token(const struct obs_engine *e, const uint8_t *t,
+			      size_t len)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (token_eq(&e->v[i]->info, t, len))
+			return e->v[i];
+	return NULL;
+}
+
+/* ---- timing ---------------------------------------------------------- */
+
+static bool has_conditions(const struct obs *o)
+{
+	return (o->eff.has & ATTR_CHANGE_VALUE) &&
+	       o->info.path.len >= PATH_RESOURCE;
+}
+
+static bool pmax_active(const struct obs *o)
+{
+	/* attrs_resolve() already dropped a pmax below pmin. */
+	return (o->eff.has & ATTR_PMAX) && o->eff.pmax > 0;
+}
+
+static uint64_t pmin_at(const struct obs *o)
+{
+	return o->last_ms + (uint64_t)o->eff.pmin * 1000;
+}
+
+static uint64_t pmax_at(const struct obs_engine *e, const struct obs *o)
+{
+	uint64_t d = o->last_ms + (uint64_t)o->eff.pmax * 1000;
+	uint64_t a;
+
+	if (e->cfg.align_ms == 0)
+		return d;
+	a = d - d % e->cfg.align_ms;
+	return a >= pmin_at(o) && a > o->last_ms ? a : d;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static bool draining(const struct obs_engine *e)
+{
+	return e->head != NULL;
+}
+
+/* Arms the observation's one timer for the next thing it has to do, or
+ * disarms it when there is nothing. */
+static void schedule(struct obs_engine *e, struct obs *o)
+{
+	uint64_t now = now_ms(e), due = UINT64_MAX;
+
+	if (o->in_flight) {
+		due = o->inflight_ms + e->cfg.inflight_timeout_ms;
+	} else if (!e->reachable) {
+		if (o->changed)
+			due = max_u64(now, pmin_at(o));
+		if (pmax_active(o) && !o->catchup)
+			due = min_u64(due, pmax_at(e, o));
+	} else if (!draining(e)) {
+		if (o->changed || o->catchup)
+			due = max_u64(now, pmin_at(o));
+		if (pmax_active(o))
+			due = min_u64(due, pmax_at(e, o));
+	}
+	if (due == UINT64_MAX) {
+		loop_timer_disarm(e->cfg.loop, &o->timer);
+		return;
+	}
+	if (loop_timer_arm(e->cfg.loop, &o->timer, due > now ? due - now : 0,
+			   0) != 0)
+		log_warnx("observe: cannot arm a timer: notifications delayed");
+}
+
+static void schedule_all(struct obs_engine *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		schedule(e, e->v[i]);
+}
+
+static void wake(struct obs_engine *e)
+{
+	if (e->woke)
+		return;
+	e->woke = true;
+	if (e->cb.wakeup)
+		e->cb.wakeup(e->cfg.ctx);
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+/* Remembers the value the server is about to see (or just saw). */
+static void capture(struct obs_engine *e, struct obs *o)
+{
+	o->have_value = false;
+	if (has_conditions(o) && e->cb.read_number &&
+	    e->cb.read_number(e->cfg.ctx, &o->info.path, &o->last_value) == 0)
+		o->have_value = true;
+}
+
+static bool crosses(const struct attr_set *a, double last, double v)
+{
+	if ((a->has & ATTR_GT) && ((last > a->gt) != (v > a->gt)))
+		return true;
+	if ((a->has & ATTR_LT) && ((last < a->lt) != (v < a->lt)))
+		return true;
+	return (a->has & ATTR_ST) && fabs(v - last) >= a->st;
+}
+
+static uint32_t next_seq(struct obs *o)
+{
+	o->seq = (o->seq + 1) & OBS_SEQ_MASK;
+	return o->seq;
+}
+
+/* Builds into the scratch buffer, growing it on -ENOBUFS. */
+static int build(struct obs_engine *e, const struct obs_info *info, size_t *len,
+		 uint16_t *cf)
+{
+	for (;;) {
+		size_t cap;
+		uint8_t *b;
+		int rc;
+
+		*len = 0;
+		*cf = 0;
+		rc = e->cb.build(e->cfg.ctx, info, e->buf, e->buf_cap, len, cf);
+		if (rc == 0)
+			return *len <= e->buf_cap ? 0 : -EINVAL;
+		if (rc != -ENOBUFS || e->buf_cap >= e->cfg.payload_max)
+			return rc < 0 ? rc : -EINVAL;
+		cap = e->buf_cap * 2;
+		if (cap > e->cfg.payload_max || cap < e->buf_cap)
+			cap = e->cfg.payload_max;
+		b = realloc(e->buf, cap);
+		if (!b)
+			return -ENOMEM;
+		e->buf = b;
+		e->buf_cap = cap;
+	}
+}
+
+/* ---- the store ------------------------------------------------------- */
+
+static void pop_head(struct obs_engine *e)
+{
+	struct stored *s = e->head;
+
+	e->head = s->next;
+	if (!e->head)
+		e->tail = NULL;
+	e->st_count--;
+	e->st_bytes -= s->len;
+	free(s);
+}
+
+/* Drops the oldest entries while the store is over its bounds. */
+static void trim(struct obs_engine *e)
+{
+	while (e->head && (e->st_count > e->cfg.store_max_count ||
+			   e->st_bytes > e->cfg.store_max_bytes)) {
+		e->flush_inflight = false; /* its obs_sent() gets -ENOENT */
+		pop_head(e);
+		e->stats.dropped++;
+	}
+}
+
+/* Removes stored entries with this token, except an in-flight head;
+ * returns how many. */
+static uint64_t drop_token(struct obs_engine *e, const uint8_t *t, size_t len)
+{
+	struct stored **pp = &e->head, *prev = NULL;
+	uint64_t k = 0;
+
+	while (*pp) {
+		struct stored *s = *pp;
+
+		if (token_eq(&s->info, t, len) &&
+		    !(s == e->head && e->flush_inflight)) {
+			*pp = s->next;
+			if (e->tail == s)
+				e->tail = prev;
+			e->st_count--;
+			e->st_bytes -= s->len;
+			free(s);
+			k++;
+			continue;
+		}
+		prev = s;
+		pp = &s->next;
+	}
+	return k;
+}
+
+static void store(struct obs_engine *e, struct obs *o, uint64_t now)
+{
+	struct stored *s;
+	size_t len;
+	uint16_t cf;
+	int rc;
+
+	o->changed = false;
+	o->last_ms = now;
+	rc = build(e, &o->info, &len, &cf);
+	if (rc == 0 && len > e->cfg.store_max_bytes) {
+		/* Alone over the bound: drop it, not the whole backlog. */
+		e->stats.dropped++;
+		return;
+	}
+	if (rc == 0 && (s = malloc(sizeof(*s) + len)) != NULL) {
+		s->next = NULL;
+		s->info = o->info;
+		s->seq = next_seq(o);
+		s->cf = cf;
+		s->len = len;
+		memcpy(s->payload, e->buf, len);
+		if (e->tail)
+			e->tail->next = s;
+		else
+			e->head = s;
+		e->tail = s;
+		e->st_count++;
+		e->st_bytes += len;
+		e->stats.stored++;
+		capture(e, o);
+		trim(e);
+	} else if (rc == 0) {
+		e->stats.dropped++;
+	} else {
+		e->stats.failed++;
+	}
+}
+
+/* ---- sending --------------------------------------------------------- */
+
+static void send_live(struct obs_engine *e, struct obs *o, uint64_t now)
+{
+	uint32_t seq;
+	size_t len;
+	uint16_t cf;
+	bool con;
+	int rc;
+
+	o->changed = false;
+	o->catchup = false;
+	o->last_ms = now;
+	rc = build(e, &o->info, &len, &cf);
+	if (rc != 0) {
+		e->stats.failed++;
+		return;
+	}
+	seq = next_seq(o);
+	con = e->cfg.all_con || now - o->last_con_ms >= e->cfg.con_interval_ms;
+	capture(e, o);
+	rc = e->cb.send(e->cfg.ctx, &o->info, seq, con, cf, e->buf, len);
+	if (rc != 0) {
+		e->stats.failed++;
+		return;
+	}
+	e->stats.sent++;
+	if (con) {
+		o->in_flight = true;
+		o->inflight_seq = seq;
+		o->inflight_ms = now;
+	}
+}
+
+static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct obs *o = arg;
+	struct obs_engine *e = o->e;
+	uint64_t now = now_ms(e);
+	bool due_change, due_pmax;
+
+	(void)loop;
+	(void)t;
+	if (o->in_flight) {
+		/* The guard: the owner never reported the end of the CON. */
+		if (now >= o->inflight_ms + e->cfg.inflight_timeout_ms) {
+			o->in_flight = false;
+			e->stats.timeouts++;
+		}
+		schedule(e, o);
+		return;
+	}
+	due_change = (o->changed || o->catchup) && now >= pmin_at(o);
+	due_pmax = pmax_active(o) && now >= pmax_at(e, o);
+	if (!e->reachable) {
+		if (o->changed && now >= pmin_at(o)) {
+			if (e->cfg.storing) {
+				store(e, o, now);
+			} else {
+				o->changed = false;
+				o->catchup = true;
+				e->stats.dropped++;
+			}
+			wake(e);
+		} else if (due_pmax && !o->catchup) {
+			o->catchup = true;
+			wake(e);
+		}
+	} else if (!draining(e) && (due_change || due_pmax)) {
+		send_live(e, o, now);
+	}
+	schedule(e, o);
+}
+
+static void flush_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct obs_engine *e = arg;
+	uint64_t now = now_ms(e);
+	struct stored *s;
+	int rc;
+
+	(void)t;
+	if (e->flush_inflight) {
+		if (now < e->flush_since + e->cfg.inflight_timeout_ms) {
+			loop_timer_arm(loop, &e->flush_timer,
+				       e->flush_since +
+					       e->cfg.inflight_timeout_ms - now,
+				       0);
+			return;
+		}
+		e->flush_inflight = false;
+		e->stats.timeouts++;
+		pop_head(e);
+	}
+	if (!e->reachable || e->flush_paused)
+		return;
+	s = e->head;
+	if (!s) {
+		schedule_all(e); /* the backlog is out: live ones may go */
+		return;
+	}
+	rc = e->cb.send(e->cfg.ctx, &s->info, s->seq, true, s->cf, s->payload,
+			s->len);
+	if (rc != 0) {
+		e->stats.failed++;
+		e->flush_paused = true;
+		return;
+	}
+	e->stats.flushed++;
+	e->flush_inflight = true;
+	e->flush_since = now;
+	loop_timer_arm(loop, &e->flush_timer, e->cfg.inflight_timeout_ms, 0);
+}
+
+static void flush_soon(struct obs_engine *e)
+{
+	if (!e->flush_inflight)
+		loop_timer_arm(e->cfg.loop, &e->flush_timer, 0, 0);
+}
+
+/* ---- the API --------------------------------------------------------- */
+
+struct obs_engine *obs_new(const struct obs_config *c)
+{
+	struct obs_engine *e;
+
+	if (!c || !c->loop || !c->cb || !c->cb->build || !c->cb->send ||
+	    c->payload_initial == 0 || c->payload_initial > c->payload_max) {
+		errno = EINVAL;
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		goto fail;
+	e->cfg = *c;
+	e->cb = *c->cb;
+	e->cfg.cb = &e->cb;
+	e->buf = malloc(c->payload_initial);
+	if (!e->buf)
+		goto fail;
+	e->buf_cap = c->payload_initial;
+	e->reachable = true;
+	loop_timer_init(&e->flush_timer, flush_timer_cb, e);
+	return e;
+fail:
+	if (e)
+		free(e->buf);
+	free(e);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void obs_free(struct obs_engine *e)
+{
+	if (!e)
+		return;
+	while (e->n)
+		destroy_at(e, e->n - 1);
+	while (e->head)
+		pop_head(e);
+	loop_timer_disarm(e->cfg.loop, &e->flush_timer);
+	free(e->v);
+	free(e->buf);
+	free(e);
+}
+
+static void resolve(struct obs_engine *e, struct obs *o)
+{
+	attrs_resolve(e->cfg.attrs, &o->info.path, &e->cfg.defaults, &o->eff);
+}
+
+int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
+	    const struct path *path, int32_t accept, uint32_t *seq)
+{
+	uint64_t now;
+	struct obs *o;
+	int rc;
+
+	if (!e || token_len > OBS_TOKEN_MAX || (token_len && !token) || !path ||
+	    path->len < PATH_OBJECT || path->len > PATH_RESOURCE_INSTANCE)
+		return -EINVAL;
+	now = now_ms(e);
+	o = find_token(e, token, token_len);
+	if (o) {
+		/* Same token: the same entry, observing anew (RFC 7641). */
+		unlink_at(e, index_of(e, o));
+	} else {
+		if (e->n >= e->cfg.max_observations)
+			return -ENOSPC;
+		o = calloc(1, sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		o->e = e;
+		o->seq = OBS_SEQ_MASK; /* the answer gets 0 */
+		o->last_con_ms = now;
+		if (token_len)
+			memcpy(o->info.token, token, token_len);
+		o->info.token_len = (uint8_t)token_len;
+		loop_timer_init(&o->timer, obs_timer_cb, o);
+	}
+	o->info.path = *path;
+	o->info.accept = accept;
+	o->last_ms = now;
+	o->changed = false;
+	o->catchup = false;
+	rc = insert(e, o);
+	if (rc != 0) {
+		/* Only a replaced entry can get here with its array slot gone
+		 * (a new one had room checked, but realloc may still fail). */
+		loop_timer_disarm(e->cfg.loop, &o->timer);
+		free(o);
+		return rc;
+	}
+	resolve(e, o);
+	capture(e, o);
+	if (seq)
+		*seq = next_seq(o);
+	schedule(e, o);
+	return 0;
+}
+
+int obs_cancel(struct obs_engine *e, const uint8_t *token, size_t token_len)
+{
+	struct obs *o;
+
+	if (!e || (token_len && !token))
+		return -ENOENT;
+	e->stats.dropped += drop_token(e, token, token_len);
+	o = find_token(e, token, token_len);
+	if (!o)
+		return -ENOENT;
+	destroy_at(e, index_of(e, o));
+	e->stats.cancelled++;
+	return 0;
+}
+
+size_t obs_cancel_within(struct obs_engine *e, const struct path *path)
+{
+	size_t i, k = 0;
+
+	if (!e || !path)
+		return 0;
+	i = lower_bound(e, path);
+	while (i < e->n && path_is_within(&e->v[i]->info.path, path)) {
+		destroy_at(e, i);
+		k++;
+	}
+	return k;
+}
+
+static void on_change(struct obs_engine *e, struct obs *o)
+{
+	double v;
+
+	if (has_conditions(o) && o->have_value && e->cb.read_number &&
+	    e->cb.read_number(e->cfg.ctx, &o->info.path, &v) == 0 &&
+	    !crosses(&o->eff, o->last_value, v))
+		return;
+	if (o->changed) {
+		e->stats.coalesced++;
+		return;
+	}
+	o->changed = true;
+	if (!o->in_flight)
+		schedule(e, o);
+}
+
+void obs_value_changed(struct obs_engine *e, const struct path *path)
+{
+	struct path prefix = path_root();
+	size_t i;
+
+	if (!e || !path || path->len > PATH_MAX_DEPTH)
+		return;
+	/* Observations of path and below it: one run. */
+	for (i = lower_bound(e, path);
+	     i < e->n && path_is_within(&e->v[i]->info.path, path); i++)
+		on_change(e, e->v[i]);
+	/* Observations strictly above it: one run per ancestor. */
+	for (uint8_t d = 0; d + 1 < path->len; d++) {
+		prefix.ids[d] = path->ids[d];
+		prefix.len = (uint8_t)(d + 1);
+		for (i = lower_bound(e, &prefix);
+		     i < e->n && path_equal(&e->v[i]->info.path, &prefix); i++)
+			on_change(e, e->v[i]);
+	}
+}
+
+int obs_sent(struct obs_engine *e, const uint8_t *token, size_t token_len,
+	     uint32_t seq, int result)
+{
+	struct obs *o;
+
+	if (!e || (token_len && !token))
+		return -ENOENT;
+	if (e->flush_inflight && token_eq(&e->head->info, token, token_len) &&
+	    e->head->seq == seq) {
+		e->flush_inflight = false;
+		pop_head(e);
+		if (result == -ECONNRESET) {
+			e->stats.dropped += drop_token(e, token, token_len);
+			o = find_token(e, token, token_len);
+			if (o) {
+				destroy_at(e, index_of(e, o));
+				e->stats.cancelled++;
+			}
+		} else if (result != 0) {
+			e->stats.timeouts++;
+		}
+		flush_soon(e);
+		return 0;
+	}
+	o = find_token(e, token, token_len);
+	if (!o || !o->in_flight || o->inflight_seq != seq)
+		return -ENOENT;
+	o->in_flight = false;
+	if (result == -ECONNRESET) {
+		destroy_at(e, index_of(e, o));
+		e->stats.cancelled++;
+		return 0;
+	}
+	if (result == 0)
+		o->last_con_ms = now_ms(e);
+	else
+		e->stats.timeouts++;
+	schedule(e, o);
+	return 0;
+}
+
+void obs_set_reachable(struct obs_engine *e, bool reachable)
+{
+	if (!e)
+		return;
+	if (!reachable) {
+		if (!e->reachable)
+			return;
+		e->reachable = false;
+		e->woke = false;
+		if (!e->flush_inflight)
+			loop_timer_disarm(e->cfg.loop, &e->flush_timer);
+		schedule_all(e);
+		return;
+	}
+	e->reachable = true;
+	e->flush_paused = false;
+	if (draining(e))
+		flush_soon(e);
+	else
+		schedule_all(e);
+}
+
+void obs_set_storing(struct obs_engine *e, bool storing)
+{
+	if (e)
+		e->cfg.storing = storing;
+}
+
+void obs_attrs_changed(struct obs_engine *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		struct obs *o = e->v[i];
+
+		resolve(e, o);
+		/* New gt/lt/st compare against the value of now: the one
+		 * last notified is not known any more. */
+		if (!o->have_value)
+			capture(e, o);
+		schedule(e, o);
+	}
+}
+
+void obs_set_defaults(struct obs_engine *e, const struct attr_set *d)
+{
+	if (!e)
+		return;
+	memset(&e->cfg.defaults, 0, sizeof(e->cfg.defaults));
+	if (d)
+		e->cfg.defaults = *d;
+	obs_attrs_changed(e);
+}
+
+void obs_registration_reset(struct obs_engine *e)
+{
+	if (!e)
+		return;
+	while (e->n)
+		destroy_at(e, e->n - 1);
+	/* The old exchange died with the old session: send the head again. */
+	e->flush_inflight = false;
+	loop_timer_disarm(e->cfg.loop, &e->flush_timer);
+	if (e->reachable && draining(e) && !e->flush_paused)
+		flush_soon(e);
+}
+
+size_t obs_count(const struct obs_engine *e)
+{
+	return e ? e->n : 0;
+}
+
+size_t obs_stored(const struct obs_engine *e, size_t *bytes)
+{
+	if (bytes)
+		*bytes = e ? e->st_bytes : 0;
+	return e ? e->st_count : 0;
+}
+
+void obs_get_stats(const struct obs_engine *e, struct obs_stats *out)
+{
+	if (e)
+		*out = e->stats;
+	else
+		memset(out, 0, sizeof(*out));
+}
+
+int obs_get_attrs(const struct obs_engine *e, const uint8_t *token,
+		  size_t token_len, struct attr_set *out)
+{
+	const struct obs *o;
+
+	if (!e || (token_len && !token))
+		return -ENOENT;
+	o = find_token(e, token, token_len);
+	if (!o)
+		return -ENOENT;
+	*out = o->eff;
+	return 0;
+}
