@@ -103,6 +103,7 @@ static void cio_process(struct cio *cio)
 	wait_ms = coap_io_prepare_epoll(cio->ctx, now);
 	cio->in_coap--;
 	check_connected(cio);
+	cio_notify_check_acked(cio);
 	bury(cio);
 	if (cio->n_graveyard > 0 || wait_ms > 0) {
 		/* (a graveyard left over means a release from a nested call:

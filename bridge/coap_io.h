@@ -13,7 +13,8 @@
  * TLS (coaps+tcp://).  The bridge sends requests on it (cio_request) and
  * the server's own requests (Read, Write, Execute, Observe, ...) arrive on
  * it too; they go to the one request handler set with
- * cio_set_request_handler().  Block-wise transfer (RFC 7959) is done by
+ * cio_set_request_handler().  Notifications for the server's observations
+ * go out on it with cio_notify().  Block-wise transfer (RFC 7959) is done by
  * libcoap both ways: callers see whole bodies.
  *
  * No libcoap type appears here: the rest of the daemon does not need the
@@ -177,7 +178,7 @@ void cio_session_free(struct cio_session *s);
  */
 int cio_session_reset(struct cio_session *s);
 
-/* Requests waiting for their result on s. */
+/* Requests and notifications waiting for their result on s. */
 size_t cio_session_pending(const struct cio_session *s);
 
 /* True once (D)TLS or TCP is connected (plain UDP: always true unless
@@ -294,10 +295,69 @@ int cio_response_set(struct cio_response *resp, int code, int content_format,
 
 /*
  * Adds an Observe option with value seq (low 24 bits) to the response:
- * the handler accepts an observation.  Later notifications reuse the
- * request's token (copy it from req->token); sending them is not part of
- * this module yet.  May be called before or after cio_response_set().
+ * the handler accepts an observation (req->observe == 0).  Later
+ * notifications reuse the request's token (copy it from req->token) and
+ * go out with cio_notify().  Only a 2.xx response gets the option: RFC
+ * 7641 says an error ends the observation.  May be called before or after
+ * cio_response_set().
  */
 void cio_response_set_observe(struct cio_response *resp, uint32_t seq);
+
+/* ---- notifications (RFC 7641, server side) --------------------------- */
+
+/* Largest notification payload: one default block.  Block2 for
+ * notifications is not done; a larger value needs the server to read the
+ * resource again (send 5.00 or a smaller representation). */
+#define CIO_NOTIFY_PAYLOAD_MAX 1024
+
+struct cio_notification {
+	/* the observing request's token (cio_incoming.token) */
+	uint8_t token[CIO_TOKEN_MAX];
+	size_t token_len; /* 0..CIO_TOKEN_MAX */
+	/* Observe value; its low 24 bits are sent.  It must grow from one
+	 * notification to the next (the caller's counter). */
+	uint32_t seq;
+	/* CIO_CODE(2, 5) normally.  A 4.xx or 5.xx (e.g. 4.04 when the
+	 * resource is gone) ends the observation: it goes without an Observe
+	 * option (RFC 7641 4.2) and the caller forgets the observation. */
+	int code;
+	int content_format;  /* 0..65535, -1 = no Content-Format */
+	const void *payload; /* copied */
+	size_t payload_len;  /* 0..CIO_NOTIFY_PAYLOAD_MAX */
+	bool confirmable;    /* CON or NON (TCP/TLS: no difference) */
+};
+
+/*
+ * Sends one notification on s: a response PDU (CON or NON) with code,
+ * token, Observe (2.xx only), Content-Format and payload, and a fresh
+ * message ID.  cb(arg, result) is called exactly once, later, from the
+ * loop (or synchronously with CIO_CANCELLED from
+ * cio_session_free/reset/cio_free), with result->code 0 and no payload:
+ *  - CON over UDP/DTLS:
+ *    CIO_OK      the server ACKed it.  libcoap 4.3.1 reports no empty
+ *                ACK: it is deduced, at once when libcoap holds no other
+ *                message, otherwise once libcoap can no longer report a
+ *                failure (up to MAX_TRANSMIT_WAIT per CON message in
+ *                flight on s, plus 1 s; see coap_io_notify.c).
+ *    CIO_RESET   the server answered RST: it no longer wants the
+ *                observation; the caller must cancel it.
+ *    CIO_TIMEOUT no answer after the retransmissions (RFC 7641 4.5: the
+ *                caller should cancel the observation).
+ *  - NON over UDP/DTLS, and anything over TCP/TLS: CIO_OK once libcoap
+ *    took it (sent, or queued behind a CON: libcoap sends one at a time).
+ *    libcoap 4.3.1 reports no RST to a NON: such an RST is lost, so an
+ *    observation whose server went away is only noticed at the next CON
+ *    notification (RFC 7641 4.5 asks for one at least every 24 hours).
+ *  - CIO_FAILED when the session goes down, CIO_CANCELLED when it is freed
+ *    or reset first.
+ * Returns 0, or -EINVAL (s, n or cb NULL, token_len > CIO_TOKEN_MAX, code
+ * not 2.xx, 4.xx or 5.xx, content_format out of range, payload NULL with
+ * payload_len > 0), -EMSGSIZE (payload_len > CIO_NOTIFY_PAYLOAD_MAX, or
+ * the message does not fit the session's PDU size), -ENOTCONN (session
+ * down, or its handshake or CSM exchange not done yet), -ENOMEM, -EIO
+ * (libcoap refused to send); on error cb is never called.
+ */
+int cio_notify(struct cio_session *s, const struct cio_notification *n,
+	       cio_result_fn cb, void *arg);
 
 #endif

@@ -24,6 +24,9 @@ struct cio {
 	coap_session_t **graveyard;
 	size_t n_graveyard, cap_graveyard;
 	struct cio_session *sessions; /* list, for cio_free */
+	/* CON notifications handed to libcoap over UDP/DTLS whose fate is
+	 * unknown yet (see coap_io_notify.c) */
+	size_t n_unacked;
 	cio_request_fn req_fn;
 	void *req_arg;
 };
@@ -51,6 +54,7 @@ struct cio_session {
 	char *server_public_key_file;
 };
 
+/* One outgoing request, or one notification, waiting for its result. */
 struct cio_pending {
 	struct cio_pending *prev, *next;
 	struct cio_session *s;
@@ -59,7 +63,12 @@ struct cio_pending {
 	coap_mid_t mid;
 	cio_result_fn cb;
 	void *arg;
-	struct loop_timer timer; /* request_timeout_ms */
+	/* requests: request_timeout_ms; notifications: see coap_io_notify.c */
+	struct loop_timer timer;
+	bool notify;  /* a notification (matched by mid, never by token) */
+	bool con;     /* CON over UDP/DTLS: occupies libcoap's NSTART slot */
+	bool unacked; /* counted in cio->n_unacked */
+	bool acked;   /* known ACKed, its result about to be delivered */
 	/* TCP/TLS before the CSM exchange: built, not yet sent (libcoap
 	 * 4.3.1 would block in coap_send until the CSM arrives). */
 	coap_pdu_t *deferred;
@@ -80,8 +89,22 @@ void cio_on_nack(coap_session_t *cs, const coap_pdu_t *sent,
 		 const coap_nack_reason_t reason, const coap_mid_t mid);
 /* Sends the requests deferred until a TCP/TLS session was up. */
 void cio_send_deferred(struct cio_session *s);
-/* Ends every pending request of s with status (synchronously). */
+/* Ends every pending request and notification of s with status
+ * (synchronously). */
 void cio_pending_fail_all(struct cio_session *s, enum cio_status status);
+/* Appends p to s's list (requests and notifications go out in order). */
+void cio_pending_link(struct cio_session *s, struct cio_pending *p);
+/* Takes p off its session's list and disarms its timer. */
+void cio_pending_unlink(struct cio_pending *p);
+/* Frees p (already unlinked), then calls its callback with status. */
+void cio_pending_finish(struct cio_pending *p, enum cio_status status);
+/* RFC 7252's MAX_TRANSMIT_WAIT for ep's transmission parameters. */
+uint64_t cio_transmit_wait_ms(const struct cio_endpoint *ep);
+
+/* coap_io_notify.c */
+/* After a coap_io_process(): ends the CON notifications that libcoap
+ * no longer holds without having reported a failure (they were ACKed). */
+void cio_notify_check_acked(struct cio *cio);
 
 /* coap_io_server.c: the unknown-resource handler for every method */
 int cio_server_init(struct cio *cio);

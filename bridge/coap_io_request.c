@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Outgoing requests: building the PDU, matching responses and failures to
- * the pending request by token, one result per request.
+ * the pending request by token, one result per request.  The pending list
+ * holds notifications too (coap_io_notify.c): they are matched by message
+ * id, as their token is the server's, not ours.
  */
 #include "config.h"
 
@@ -20,7 +22,7 @@
 /* RFC 8323's default Max-Message-Size */
 #define RELIABLE_PDU_SIZE 1152
 
-static void unlink_pending(struct cio_pending *p)
+void cio_pending_unlink(struct cio_pending *p)
 {
 	struct cio_session *s = p->s;
 
@@ -32,7 +34,26 @@ static void unlink_pending(struct cio_pending *p)
 		p->next->prev = p->prev;
 	p->prev = p->next = NULL;
 	s->n_pending--;
+	if (p->unacked) {
+		p->unacked = false;
+		s->cio->n_unacked--;
+	}
 	loop_timer_disarm(s->cio->loop, &p->timer);
+}
+
+void cio_pending_link(struct cio_session *s, struct cio_pending *p)
+{
+	struct cio_pending *q;
+
+	for (q = s->pending; q != NULL && q->next != NULL; q = q->next)
+		;
+	p->prev = q;
+	p->next = NULL;
+	if (q != NULL)
+		q->next = p;
+	else
+		s->pending = p;
+	s->n_pending++;
 }
 
 static void free_pending(struct cio_pending *p)
@@ -51,7 +72,7 @@ static void finish(struct cio_pending *p, const struct cio_result *r)
 	cb(arg, r);
 }
 
-static void finish_status(struct cio_pending *p, enum cio_status status)
+void cio_pending_finish(struct cio_pending *p, enum cio_status status)
 {
 	struct cio_result r;
 
@@ -67,17 +88,24 @@ void cio_pending_fail_all(struct cio_session *s, enum cio_status status)
 
 	/* Detached first: callbacks may send new requests on s (after a
 	 * reset), which must not be failed with the old ones. */
-	for (p = list; p != NULL; p = p->next)
+	for (p = list; p != NULL; p = p->next) {
 		loop_timer_disarm(s->cio->loop, &p->timer);
+		if (p->unacked) {
+			p->unacked = false;
+			s->cio->n_unacked--;
+		}
+	}
 	s->pending = NULL;
 	s->n_pending = 0;
 	while (list != NULL) {
 		p = list;
 		list = p->next;
-		finish_status(p, status);
+		cio_pending_finish(p, status);
 	}
 }
 
+/* A request by the token of pdu (a response, or the request sent), or
+ * anything by message id when pdu is NULL. */
 static struct cio_pending *find(struct cio_session *s, const coap_pdu_t *pdu,
 				coap_mid_t mid)
 {
@@ -87,13 +115,30 @@ static struct cio_pending *find(struct cio_session *s, const coap_pdu_t *pdu,
 		coap_bin_const_t tok = coap_pdu_get_token(pdu);
 
 		for (p = s->pending; p != NULL; p = p->next)
-			if (p->token_len == tok.length &&
+			if (!p->notify && p->token_len == tok.length &&
 			    memcmp(p->token, tok.s, tok.length) == 0)
 				return p;
 		return NULL;
 	}
 	for (p = s->pending; p != NULL; p = p->next)
-		if (p->mid == mid)
+		if (p->mid == mid && mid != COAP_INVALID_MID)
+			return p;
+	return NULL;
+}
+
+/* The notification that sent is (a PDU with a response code is never one
+ * of our requests). */
+static struct cio_pending *find_notification(struct cio_session *s,
+					     const coap_pdu_t *sent)
+{
+	struct cio_pending *p;
+	coap_mid_t mid;
+
+	if (sent == NULL || coap_pdu_get_code(sent) < CIO_CODE(2, 0))
+		return NULL;
+	mid = coap_pdu_get_mid(sent);
+	for (p = s->pending; p != NULL; p = p->next)
+		if (p->notify && p->mid == mid)
 			return p;
 	return NULL;
 }
@@ -145,10 +190,16 @@ coap_response_t cio_on_response(coap_session_t *cs, const coap_pdu_t *sent,
 	size_t len = 0, offset = 0, total = 0;
 	const uint8_t *data = NULL;
 
-	(void)sent;
 	(void)mid;
 	if (s == NULL)
 		return COAP_RESPONSE_OK;
+	p = find_notification(s, sent);
+	if (p != NULL) {
+		/* An ACK with a code to our notification: odd, but an ACK. */
+		cio_pending_unlink(p);
+		cio_pending_finish(p, CIO_OK);
+		return COAP_RESPONSE_OK;
+	}
 	p = find(s, rcvd, COAP_INVALID_MID);
 	if (p == NULL) {
 		/* Late (we gave up on it) or never ours: RST if it was CON. */
@@ -156,7 +207,7 @@ coap_response_t cio_on_response(coap_session_t *cs, const coap_pdu_t *sent,
 			s->host, s->ep.port);
 		return COAP_RESPONSE_FAIL;
 	}
-	unlink_pending(p);
+	cio_pending_unlink(p);
 	memset(&r, 0, sizeof(r));
 	r.status = CIO_OK;
 	r.code = coap_pdu_get_code(rcvd);
@@ -191,7 +242,10 @@ void cio_on_nack(coap_session_t *cs, const coap_pdu_t *sent,
 
 	if (s == NULL)
 		return;
-	p = find(s, sent, mid);
+	p = find_notification(s, sent);
+	if (p == NULL &&
+	    (sent == NULL || coap_pdu_get_code(sent) < CIO_CODE(2, 0)))
+		p = find(s, sent, mid);
 	if (p == NULL && sent != NULL)
 		p = find(s, NULL, mid);
 	switch (reason) {
@@ -207,8 +261,8 @@ void cio_on_nack(coap_session_t *cs, const coap_pdu_t *sent,
 		p == NULL ? " (no request)" : "");
 	if (p == NULL)
 		return;
-	unlink_pending(p);
-	finish_status(p, st);
+	cio_pending_unlink(p);
+	cio_pending_finish(p, st);
 }
 
 static void on_request_timeout(struct loop *loop, struct loop_timer *timer,
@@ -220,21 +274,25 @@ static void on_request_timeout(struct loop *loop, struct loop_timer *timer,
 	(void)timer;
 	log_msg(LOG_LVL_DEBUG, TAG, "%s:%u: request timed out", p->s->host,
 		p->s->ep.port);
-	unlink_pending(p);
-	finish_status(p, CIO_TIMEOUT);
+	cio_pending_unlink(p);
+	cio_pending_finish(p, CIO_TIMEOUT);
 }
 
-static uint64_t request_timeout_ms(const struct cio_endpoint *ep)
+uint64_t cio_transmit_wait_ms(const struct cio_endpoint *ep)
 {
 	uint64_t ack = ep->ack_timeout_ms ? ep->ack_timeout_ms : 2000;
 	unsigned mr = ep->max_retransmit ? ep->max_retransmit : 4;
 
-	if (ep->request_timeout_ms > 0)
-		return ep->request_timeout_ms;
 	/* MAX_TRANSMIT_WAIT = ACK_TIMEOUT * (2^(MAX_RETRANSMIT+1) - 1) *
 	 * ACK_RANDOM_FACTOR (1.5) */
-	return ack * ((UINT64_C(1) << (mr + 1)) - 1) * 3 / 2 +
-	       TIMEOUT_MARGIN_MS;
+	return ack * ((UINT64_C(1) << (mr + 1)) - 1) * 3 / 2;
+}
+
+static uint64_t request_timeout_ms(const struct cio_endpoint *ep)
+{
+	if (ep->request_timeout_ms > 0)
+		return ep->request_timeout_ms;
+	return cio_transmit_wait_ms(ep) + TIMEOUT_MARGIN_MS;
 }
 
 /* Checks req against the bounds; 0 or -EINVAL. */
@@ -371,16 +429,10 @@ int cio_request(struct cio_session *s, const struct cio_req *req,
 		free(p);
 		return rc;
 	}
-	/* Appended (requests go out in order); linked before sending, so
-	 * that a failure reported from inside coap_send finds it. */
-	for (q = s->pending; q != NULL && q->next != NULL; q = q->next)
-		;
-	p->prev = q;
-	if (q != NULL)
-		q->next = p;
-	else
-		s->pending = p;
-	s->n_pending++;
+	/* Linked before sending, so that a failure reported from inside
+	 * coap_send finds it. */
+	p->con = req->confirmable && !reliable;
+	cio_pending_link(s, p);
 	if (reliable && !s->up) {
 		p->deferred = pdu;
 		return 0;
@@ -395,7 +447,7 @@ int cio_request(struct cio_session *s, const struct cio_req *req,
 		;
 	rc = 0;
 	if (q != NULL && mid == COAP_INVALID_MID) {
-		unlink_pending(p);
+		cio_pending_unlink(p);
 		free_pending(p);
 		rc = -EIO;
 	} else if (q != NULL) {
@@ -421,8 +473,8 @@ void cio_send_deferred(struct cio_session *s)
 		mid = coap_send(s->cs, pdu);
 		if (mid == COAP_INVALID_MID) {
 			/* the session is failing: its event ends the rest */
-			unlink_pending(p);
-			finish_status(p, CIO_FAILED);
+			cio_pending_unlink(p);
+			cio_pending_finish(p, CIO_FAILED);
 			return;
 		}
 		p->mid = mid;

@@ -166,7 +166,9 @@ static void respond(coap_resource_t *res, coap_session_t *cs,
 	uint8_t buf[4];
 
 	coap_pdu_set_code(pdu, (coap_pdu_code_t)resp->code);
-	if (resp->observe_set)
+	/* RFC 7641 4.2: an error response does not establish the
+	 * observation, and carries no Observe option. */
+	if (resp->observe_set && CIO_CODE_CLASS(resp->code) == 2)
 		coap_add_option(
 			pdu, COAP_OPTION_OBSERVE,
 			coap_encode_var_safe(buf, sizeof(buf), resp->observe),
