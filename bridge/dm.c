@@ -60,12 +60,11 @@ static void answer_errno(struct dm_response *resp, int err)
 	answer(resp, (int)coap_code_from_errno(err));
 }
 
-/* Uri-Path segments to a path: decimal ids only, at most four. */
-static int parse_path(const struct dm_request *req, struct path *out)
+int dm_parse_path(const char *const *segs, size_t n, struct path *out)
 {
 	*out = path_root();
-	for (size_t i = 0; i < req->n_path; i++) {
-		const char *s = req->path[i];
+	for (size_t i = 0; i < n; i++) {
+		const char *s = segs[i];
 		struct path one;
 
 		/* path_parse checks digits, range and leading zeros. */
@@ -376,12 +375,26 @@ fail:
 		answer_errno(resp, rc);
 }
 
+void dm_read(struct dm *dm, const struct dm_requester *who,
+	     const struct path *p, int accept, struct dm_response *resp)
+{
+	if (p->len >= 1 && p->ids[0] == OID_SECURITY) {
+		answer(resp, COAP_UNAUTHORIZED);
+		return;
+	}
+	if (p->len == 0) {
+		answer(resp, COAP_METHOD_NOT_ALLOWED);
+		return;
+	}
+	read_op(dm, who, p, accept, resp);
+}
+
 void dm_handle(struct dm *dm, const struct dm_requester *who,
 	       const struct dm_request *req, struct dm_response *resp)
 {
 	struct path p;
 
-	if (parse_path(req, &p) < 0) {
+	if (dm_parse_path(req->path, req->n_path, &p) < 0) {
 		answer(resp, COAP_BAD_REQUEST);
 		return;
 	}

@@ -61,6 +61,10 @@ struct dm_response {
 
 struct dm;
 
+/* Uri-Path segments to a path: decimal ids 0..65534 without leading
+ * zeros, at most four.  Returns 0 or -EINVAL. */
+int dm_parse_path(const char *const *segs, size_t n, struct path *out);
+
 /* A DM layer over oa (which must outlive it).  NULL with errno ENOMEM. */
 struct dm *dm_new(struct object_access *oa);
 void dm_free(struct dm *dm);
@@ -71,5 +75,10 @@ void dm_free(struct dm *dm);
  * produced, 5.00 an internal failure). */
 void dm_handle(struct dm *dm, const struct dm_requester *who,
 	       const struct dm_request *req, struct dm_response *resp);
+
+/* Read of p in accept (-1: the default for who), as a GET would answer it
+ * (notifications use it).  Same response rules as dm_handle. */
+void dm_read(struct dm *dm, const struct dm_requester *who,
+	     const struct path *p, int accept, struct dm_response *resp);
 
 #endif

@@ -285,6 +285,7 @@ static int start_servers(struct bridge *b)
 		return -1;
 	plugin_host_set_instances_hook(b->plugins, servers_objects_changed,
 				       b->servers);
+	model_set_change_hook(b->model, servers_value_changed, b->servers);
 	servers_start(b->servers);
 	return 0;
 }
@@ -344,6 +345,8 @@ static void bridge_free(struct bridge *b)
 	 * may still use the loop and the model. */
 	if (b->plugins)
 		plugin_host_set_instances_hook(b->plugins, NULL, NULL);
+	if (b->model)
+		model_set_change_hook(b->model, NULL, NULL);
 	servers_free(b->servers);
 	cio_free(b->cio);
 	dm_free(b->dm);

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attrs.h"
 #include "endpoint.h"
 #include "log.h"
+#include "observe.h"
 #include "reg_message.h"
 #include "registration.h"
 
@@ -29,6 +31,8 @@ struct link {
 	char tag[32]; /* "server 1": log tag */
 	struct cio_session *session;
 	struct reg *reg;
+	struct attrs *attrs;	 /* this server's notification attributes */
+	struct obs_engine *obs; /* its observations */
 };
 
 struct servers {
@@ -148,9 +152,35 @@ static int hook_payload(void *ctx, char *buf, size_t cap)
 	return reg_payload_build(oa_model(l->sv->oa), &opts, buf, cap);
 }
 
+/* A new Register is on its way: the server will observe anew; what was
+ * stored for it waits until it is reachable again. */
+static void hook_reset(void *ctx)
+{
+	struct link *l = ctx;
+
+	obs_set_reachable(l->obs, false);
+	obs_registration_reset(l->obs);
+}
+
+static void hook_sleep(void *ctx)
+{
+	struct link *l = ctx;
+
+	obs_set_reachable(l->obs, false);
+}
+
+static void hook_flush(void *ctx)
+{
+	struct link *l = ctx;
+
+	obs_set_reachable(l->obs, true);
+}
+
 static void hook_registered(void *ctx)
 {
 	struct link *l = ctx;
+
+	obs_set_reachable(l->obs, true);
 
 	log_msg(LOG_LVL_NOTICE, l->tag, "registered with %s as %s, location %s",
 		l->cfg->uri, l->sv->endpoint, reg_location(l->reg));
@@ -199,6 +229,190 @@ static void on_session_event(void *arg, struct cio_session *s,
 	}
 }
 
+/* ---- observations ------------------------------------------------------ */
+
+static struct dm_requester requester_of(const struct link *l)
+{
+	return (struct dm_requester){
+		.short_server_id = l->cfg->short_server_id,
+		.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0
+				   ? REG_LWM2M_1_0
+				   : REG_LWM2M_1_1,
+	};
+}
+
+static int obs_build(void *ctx, const struct obs_info *info, uint8_t *buf,
+		     size_t cap, size_t *len, uint16_t *cf)
+{
+	struct link *l = ctx;
+	struct dm_requester who = requester_of(l);
+	struct dm_response r;
+
+	dm_read(l->sv->dm, &who, &info->path, info->accept, &r);
+	if (r.code != CIO_CODE(2, 5))
+		return CIO_CODE_CLASS(r.code) == 4 ? -ENOENT : -EIO;
+	if (r.payload_len > cap)
+		return -ENOBUFS;
+	memcpy(buf, r.payload, r.payload_len);
+	*len = r.payload_len;
+	*cf = (uint16_t)r.content_format;
+	return 0;
+}
+
+/* One confirmable notification on its way: its outcome goes back to the
+ * engine under its token and number. */
+struct notify_pending {
+	struct link *link;
+	uint8_t token[OBS_TOKEN_MAX];
+	uint8_t token_len;
+	uint32_t seq;
+	bool con;
+};
+
+static void notify_result(void *arg, const struct cio_result *res)
+{
+	struct notify_pending *np = arg;
+	struct obs_engine *e = np->link->obs;
+
+	if (res->status == CIO_CANCELLED) {
+		/* The session was reset or freed: no answer will come. */
+		if (np->con)
+			obs_sent(e, np->token, np->token_len, np->seq,
+				 -ETIMEDOUT);
+	} else if (res->status == CIO_RESET) {
+		if (np->con)
+			obs_sent(e, np->token, np->token_len, np->seq,
+				 -ECONNRESET);
+		else
+			obs_cancel(e, np->token, np->token_len);
+	} else if (np->con) {
+		obs_sent(e, np->token, np->token_len, np->seq,
+			 res->status == CIO_OK ? 0 : -ETIMEDOUT);
+	}
+	free(np);
+}
+
+static int obs_send(void *ctx, const struct obs_info *info, uint32_t seq,
+		    bool con, uint16_t cf, const uint8_t *payload, size_t len)
+{
+	struct link *l = ctx;
+	struct cio_notification n = {
+		.token_len = info->token_len,
+		.seq = seq,
+		.code = CIO_CODE(2, 5),
+		.content_format = cf,
+		.payload = payload,
+		.payload_len = len,
+		.confirmable = con,
+	};
+	struct notify_pending *np = malloc(sizeof(*np));
+	int rc;
+
+	if (!np)
+		return -ENOMEM;
+	memcpy(n.token, info->token, info->token_len);
+	*np = (struct notify_pending){ .link = l,
+				       .token_len = info->token_len,
+				       .seq = seq,
+				       .con = con };
+	memcpy(np->token, info->token, info->token_len);
+	rc = cio_notify(l->session, &n, notify_result, np);
+	if (rc < 0)
+		free(np);
+	if (rc == 0)
+		reg_activity(l->reg);
+	return rc;
+}
+
+static int obs_read_number(void *ctx, const struct path *p, double *out)
+{
+	struct link *l = ctx;
+	struct lwb_value v;
+	int rc = oa_read(l->sv->oa, p, &v);
+
+	if (rc < 0)
+		return rc;
+	if (v.type == LWB_TYPE_INTEGER || v.type == LWB_TYPE_TIME)
+		*out = (double)v.v.i;
+	else if (v.type == LWB_TYPE_UNSIGNED)
+		*out = (double)v.v.u;
+	else if (v.type == LWB_TYPE_FLOAT)
+		*out = v.v.f;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static void obs_wakeup(void *ctx)
+{
+	struct link *l = ctx;
+
+	reg_wake_for_report(l->reg);
+}
+
+static const struct obs_callbacks obs_cb = {
+	.build = obs_build,
+	.send = obs_send,
+	.read_number = obs_read_number,
+	.wakeup = obs_wakeup,
+};
+
+/* gt, lt and st make sense on one number: a numeric single resource or a
+ * resource instance of a numeric multiple one. */
+static bool is_numeric(struct link *l, const struct path *p)
+{
+	enum lwb_type t = model_type_of(p, oa_model(l->sv->oa));
+	const struct schema_object *o;
+	const struct schema_resource *r;
+
+	if (p->len < PATH_RESOURCE ||
+	    (t != LWB_TYPE_INTEGER && t != LWB_TYPE_UNSIGNED &&
+	     t != LWB_TYPE_FLOAT && t != LWB_TYPE_TIME))
+		return false;
+	if (p->len == PATH_RESOURCE_INSTANCE)
+		return true;
+	o = schema_find(model_schema(oa_model(l->sv->oa)), p->ids[0]);
+	r = o ? schema_find_resource(o, p->ids[2]) : NULL;
+	return r && !r->multiple;
+}
+
+/* Write-Attributes: PUT with Uri-Query options and no Content-Format. */
+static int write_attributes(struct link *l, const struct path *p,
+			    const struct cio_incoming *in)
+{
+	size_t lens[CIO_QUERY_MAX];
+	int rc;
+
+	if (p->len == 0 || !model_exists(oa_model(l->sv->oa), p))
+		return p->len == 0 ? -EINVAL : -ENOENT;
+	for (size_t i = 0; i < in->n_query; i++)
+		lens[i] = strlen(in->query[i]);
+	rc = attrs_write(l->attrs, p, in->query, lens, in->n_query,
+			 is_numeric(l, p));
+	if (rc == 0)
+		obs_attrs_changed(l->obs);
+	return rc;
+}
+
+/* GET with Observe 0 or 1 on top of the Read dm answers. */
+static void observe_request(struct link *l, const struct path *p,
+			    const struct cio_incoming *in,
+			    const struct dm_response *out,
+			    struct cio_response *resp)
+{
+	uint32_t seq;
+
+	if (in->observe == 1) {
+		obs_cancel(l->obs, in->token, in->token_len);
+		return;
+	}
+	if (out->code != CIO_CODE(2, 5))
+		return;
+	/* Without room for it, the answer is a plain Read (RFC 7641 4.1). */
+	if (obs_add(l->obs, in->token, in->token_len, p, in->accept, &seq) == 0)
+		cio_response_set_observe(resp, seq);
+}
+
 static struct link *link_of(struct servers *sv, struct cio_session *s)
 {
 	for (size_t i = 0; i < sv->n_links; i++)
@@ -223,21 +437,32 @@ static void on_request(void *arg, struct cio_session *s,
 		.payload_len = in->payload_len,
 	};
 	struct dm_response out;
+	struct path p;
+	bool parsed;
 
 	if (!l) {
 		cio_response_set(resp, CIO_CODE(4, 4), -1, NULL, 0);
 		return;
 	}
-	who = (struct dm_requester){
-		.short_server_id = l->cfg->short_server_id,
-		.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0
-				   ? REG_LWM2M_1_0
-				   : REG_LWM2M_1_1,
-	};
+	who = requester_of(l);
 	reg_activity(l->reg);
+	parsed = dm_parse_path(in->path, in->n_path, &p) == 0;
+	if (parsed && in->method == CIO_PUT && in->content_format < 0 &&
+	    in->n_query > 0) {
+		int rc = write_attributes(l, &p, in);
+
+		cio_response_set(resp,
+				 rc == 0		? CIO_CODE(2, 4)
+				 : rc == -ENOENT ? CIO_CODE(4, 4)
+						 : CIO_CODE(4, 0),
+				 -1, NULL, 0);
+		return;
+	}
 	dm_handle(sv->dm, &who, &req, &out);
 	cio_response_set(resp, out.code, out.content_format, out.payload,
 			 out.payload_len);
+	if (parsed && in->method == CIO_GET && in->observe >= 0)
+		observe_request(l, &p, in, &out, resp);
 }
 
 /* ---- the Server object's executable resources ------------------------ */
@@ -299,10 +524,14 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 {
 	struct cio_endpoint ep;
 	struct reg_config rc = { 0 };
+	struct obs_config oc;
 	struct reg_transport tr = { .send = reg_send,
 				    .reset_session = reg_reset_session,
 				    .ctx = l };
 	struct reg_hooks hooks = { .build_payload = hook_payload,
+				   .reset = hook_reset,
+				   .sleep = hook_sleep,
+				   .flush = hook_flush,
 				   .registered = hook_registered,
 				   .stopped = hook_stopped,
 				   .state_changed = hook_state,
@@ -339,6 +568,25 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 	rc.seq_retry_count = l->cfg->communication_sequence_retry_count;
 	rc.disable_timeout_s = l->cfg->disable_timeout;
 	rc.queue_timeout_ms = l->cfg->queue_timeout * 1000u;
+	l->attrs = attrs_new();
+	obs_config_init(&oc);
+	oc.loop = sv->loop;
+	oc.cb = &obs_cb;
+	oc.ctx = l;
+	oc.attrs = l->attrs;
+	oc.storing = l->cfg->notification_storing;
+	oc.defaults.has = ATTR_PMIN | (l->cfg->default_pmax ? ATTR_PMAX : 0);
+	oc.defaults.pmin = l->cfg->default_pmin;
+	oc.defaults.pmax = l->cfg->default_pmax;
+	/* Confirmable notifications: libcoap 4.3.1 loses an RST to a NON
+	 * one, and an RST is how a server cancels an observation. */
+	oc.all_con = true;
+	l->obs = l->attrs ? obs_new(&oc) : NULL;
+	if (!l->obs) {
+		log_msg(LOG_LVL_ERR, l->tag, "cannot set up observations: %s",
+			strerror(errno));
+		return -1;
+	}
 	l->reg = reg_new(sv->loop, &rc, &tr, &hooks);
 	if (!l->reg) {
 		log_msg(LOG_LVL_ERR, l->tag, "cannot set up registration: %s",
@@ -397,6 +645,14 @@ void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg)
 	check_all_stopped(sv);
 }
 
+void servers_value_changed(const struct path *p, void *arg)
+{
+	struct servers *sv = arg;
+
+	for (size_t i = 0; i < sv->n_links; i++)
+		obs_value_changed(sv->links[i].obs, p);
+}
+
 void servers_objects_changed(void *arg)
 {
 	struct servers *sv = arg;
@@ -418,6 +674,8 @@ void servers_free(struct servers *sv)
 		 * while the machine still exists to ignore them. */
 		cio_session_free(l->session);
 		reg_free(l->reg);
+		obs_free(l->obs);
+		attrs_free(l->attrs);
 	}
 	free(sv->links);
 	free(sv);

@@ -48,6 +48,10 @@ void servers_start(struct servers *sv);
  */
 void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg);
 
+/* A value changed (the model's change hook, model_set_change_hook):
+ * observations of every server at or above p fall due. */
+void servers_value_changed(const struct path *p, void *sv);
+
 /* Object instances were added or removed: every registered server gets an
  * Update with the new object list. */
 void servers_objects_changed(void *sv);
