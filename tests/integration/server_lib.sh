@@ -87,7 +87,7 @@ bridge_conf() {
 	shift 2
 	cat >"$file" <<EOT
 endpoint = "gw-test";
-log_level = "debug";
+log_level = "info";
 object_dirs = [ "$top_srcdir/objects" ];
 plugin_dir = "$top_builddir/plugins/sim/.libs";
 plugins = ( { plugin = "sim"; settings = { seed = 7; }; } );
