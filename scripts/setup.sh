@@ -26,7 +26,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build_pkgs="gcc make autoconf automake libtool pkg-config libc6-dev
  libcoap3-dev libconfig-dev libmosquitto-dev libgpiod-dev libexpat1-dev
  libjson-c-dev libcbor-dev"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev valgrind libcoap3-bin"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev valgrind libcoap3-bin openssl"
 # The interop tests run a third-party LwM2M server from the npm registry;
 # a machine that has Node.js and npm already (from any source) keeps them.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs npm"

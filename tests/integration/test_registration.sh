@@ -204,6 +204,17 @@ if grep '^RESPONSE .* path=/3303 ' "$tmp/k.out" | grep -q '{"n":"39/5701","vs":"
 else not_ok "block-wise: the last block holds the last instance" "$(grep RESPONSE "$tmp/k.out" | cut -c1-300)"; fi
 stop_bridge
 
+# --- Binding T: CoAP over TCP (LwM2M 1.1).
+ts_start t 0 --tcp
+bridge_conf "$tmp/t.conf" "{ short_server_id = 1; uri = \"coap+tcp://127.0.0.1:$t_port\"; lifetime = 4; binding = \"T\"; }"
+start_bridge -c "$tmp/t.conf"
+ts_wait t 1 "^REGISTER ep=gw-test lt=4 lwm2m=1.1 b=T " "TCP: Register with b=T over CoAP over TCP" 10
+ts_wait t 1 "^UPDATE id=1 ep=gw-test" "TCP: an Update over the same connection" 6
+ts_cmd t read gw-test /3/0/0
+ts_wait t 1 "^RESPONSE .* path=/3/0/0 code=2.05 " "TCP: a Read over TCP"
+stop_bridge
+ts_wait t 1 "^DEREGISTER" "TCP: De-register" 3
+
 # --- test_ets_401: PSK over DTLS.
 ts_start p 0 --psk gw-psk:000102030405060708090a0b0c0d0e0f
 bridge_conf "$tmp/p.conf" "{ short_server_id = 1; uri = \"coaps://127.0.0.1:$p_port\"; lifetime = 4; security_mode = \"psk\"; psk_identity = \"gw-psk\"; psk_key = \"000102030405060708090a0b0c0d0e0f\"; ack_timeout_ms = 1000; max_retransmit = 1; $fast }"
