@@ -109,22 +109,30 @@ static int read_public_key(const char *path, uint8_t *der, size_t cap)
 	return rc < 0 ? -EINVAL : rc;
 }
 
-/* RPK: the server's key must be the configured one.  (For X.509 libcoap
- * and GnuTLS verify the chain against the trust anchor; this accepts.) */
+/* RPK: the server's key must be the configured one.  (For X.509 GnuTLS has
+ * verified the chain against the trust anchor: validated says how that
+ * went.)  arg is the cio_session, which outlives its libcoap sessions. */
 static int check_peer(const char *cn, const uint8_t *asn1, size_t len,
 		      coap_session_t *cs, unsigned int depth, int validated,
 		      void *arg)
 {
-	struct cio_session *s = coap_session_get_app_data(cs);
+	struct cio_session *s = arg;
 	uint8_t der[KEY_FILE_MAX];
 	int n;
 
-	(void)arg;
+	(void)cs;
 	if (s == NULL)
 		return 0;
-	if (s->ep.security == CFG_SEC_CERTIFICATE)
+	if (s->ep.security == CFG_SEC_CERTIFICATE) {
+		if (!validated)
+			log_msg(LOG_LVL_WARNING, TAG,
+				"%s:%u: the server's certificate (%s) does not "
+				"verify against %s",
+				s->host, s->ep.port, cn != NULL ? cn : "?",
+				s->ep.server_certificate_file);
 		return validated;
-	if (s->ep.server_public_key_file == NULL || depth != 0 || cn == NULL)
+	}
+	if (s->ep.server_public_key_file == NULL || depth != 0)
 		return 0;
 	n = read_public_key(s->ep.server_public_key_file, der, sizeof(der));
 	if (n < 0) {
@@ -171,30 +179,74 @@ static int check_credentials(const struct cio_endpoint *ep)
 	}
 }
 
+/* Reads the whole private key file (RPK) into a new NUL-terminated buffer;
+ * *len counts the NUL, as libcoap wants for PEM buffers.  NULL on error. */
+static uint8_t *read_key_file(const char *path, size_t *len)
+{
+	uint8_t *buf = malloc(KEY_FILE_MAX + 1);
+	size_t n;
+	FILE *f;
+
+	if (buf == NULL)
+		return NULL;
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		log_msg(LOG_LVL_WARNING, TAG, "%s: %s", path, strerror(errno));
+		free(buf);
+		return NULL;
+	}
+	n = fread(buf, 1, KEY_FILE_MAX + 1, f);
+	fclose(f);
+	if (n == 0 || n > KEY_FILE_MAX) {
+		log_msg(LOG_LVL_WARNING, TAG, "%s: empty or above %d bytes",
+			path, KEY_FILE_MAX);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n + 1;
+	return buf;
+}
+
 static coap_session_t *open_pki(struct cio_session *s, coap_context_t *ctx,
 				const coap_address_t *addr, coap_proto_t proto)
 {
 	coap_dtls_pki_t pki;
+	coap_session_t *cs;
+	uint8_t *key = NULL;
+	size_t key_len = 0;
 
 	memset(&pki, 0, sizeof(pki));
 	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
 	pki.verify_peer_cert = 1;
 	pki.validate_cn_call_back = check_peer;
-	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
+	pki.cn_call_back_arg = s;
 	if (s->ep.security == CFG_SEC_RPK) {
+		/* libcoap 4.3.1 takes RPK keys from memory only (not
+		 * COAP_PKI_KEY_PEM); an "EC PRIVATE KEY" PEM holds the public
+		 * key too.  GnuTLS copies the key into its credentials while
+		 * the session is created, so the buffer is freed after. */
+		key = read_key_file(s->ep.private_key_file, &key_len);
+		if (key == NULL)
+			return NULL;
 		pki.is_rpk_not_cert = 1;
-		/* an "EC PRIVATE KEY" PEM holds the public key too */
-		pki.pki_key.key.pem.public_cert = s->ep.private_key_file;
-		pki.pki_key.key.pem.private_key = s->ep.private_key_file;
+		pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
+		pki.pki_key.key.pem_buf.public_cert = key;
+		pki.pki_key.key.pem_buf.public_cert_len = key_len;
+		pki.pki_key.key.pem_buf.private_key = key;
+		pki.pki_key.key.pem_buf.private_key_len = key_len;
 	} else {
 		pki.check_common_ca = 1;
 		pki.cert_chain_validation = 1;
 		pki.cert_chain_verify_depth = 3;
+		pki.pki_key.key_type = COAP_PKI_KEY_PEM;
 		pki.pki_key.key.pem.ca_file = s->ep.server_certificate_file;
 		pki.pki_key.key.pem.public_cert = s->ep.certificate_file;
 		pki.pki_key.key.pem.private_key = s->ep.private_key_file;
 	}
-	return coap_new_client_session_pki(ctx, NULL, addr, proto, &pki);
+	cs = coap_new_client_session_pki(ctx, NULL, addr, proto, &pki);
+	free(key);
+	return cs;
 }
 
 int cio_session_open(struct cio_session *s, coap_session_t **out)

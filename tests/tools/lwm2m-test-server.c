@@ -27,18 +27,28 @@
 
 #define PSK_KEY_MAX 64
 #define POLL_MAX_MS 100
+/* Largest key or certificate file read into memory (RPK). */
+#define PKI_FILE_MAX 8192
 
 static volatile sig_atomic_t stop_signal;
 
 struct options {
 	const char *listen;
 	const char *psk;
+	const char *cert;     /* X.509: our certificate (PEM) */
+	const char *key;      /* X.509 and RPK: our private key (PEM) */
+	const char *ca;	      /* X.509: trust anchor for client certificates */
+	const char *rpk_peer; /* RPK: the one client public key accepted */
+	bool rpk;
 	const char *script;
 	bool tcp;
 	bool verbose;
 };
 
 static struct ts_server server;
+/* X.509 or RPK: a DTLS session closed before check_peer accepted the
+ * client is reported as a failed handshake. */
+static bool pki_mode;
 static uint8_t psk_key[PSK_KEY_MAX];
 static coap_bin_const_t psk_key_bin;
 static char psk_identity[129];
@@ -54,6 +64,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: lwm2m-test-server [--listen ADDR:PORT] "
 		"[--psk IDENTITY:HEXKEY] [--tcp]\n"
+		"         [--cert FILE --key FILE --ca FILE] "
+		"[--rpk --key FILE --rpk-peer FILE]\n"
 		"         [--location-style split|joined|custom:PATH] "
 		"[--script FILE] [--no-expire] [--verbose]\n"
 		"Commands are read from the script, then stdin; events go to "
@@ -125,11 +137,127 @@ check_identity(coap_bin_const_t *identity, coap_session_t *session, void *arg)
 	return NULL;
 }
 
+/* Reads a whole small file (keys, certificates) into buf, NUL-terminated.
+ * Returns its length, or -1. */
+static long read_small_file(const char *path, uint8_t *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	if (n == 0 || n >= cap - 1)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+static uint8_t rpk_key_pem[PKI_FILE_MAX];
+static uint8_t rpk_peer_der[PKI_FILE_MAX];
+static long rpk_peer_len;
+
+/* After GnuTLS checked the client's certificate chain against --ca (or,
+ * for RPK, got the client's public key): prints what was presented and
+ * refuses what does not pass. */
+static int check_peer(const char *cn, const uint8_t *asn1, size_t len,
+		      coap_session_t *session, unsigned int depth,
+		      int validated, void *arg)
+{
+	const struct options *o = arg;
+	char addr[64];
+	int accept = validated;
+
+	ts_session_addr(session, addr, sizeof(addr));
+	if (o->rpk)
+		accept = depth == 0 && rpk_peer_len > 0 &&
+			 len == (size_t)rpk_peer_len &&
+			 !memcmp(asn1, rpk_peer_der, len);
+	if (accept) {
+		/* Marks the session as verified for event_handler. */
+		if (depth == 0)
+			coap_session_set_app_data(session, &server);
+		ts_out("PEER cn=%s depth=%u addr=%s", cn ? cn : "-", depth,
+		       addr);
+	} else {
+		ts_out("ERROR op=dtls reason=%s cn=%s depth=%u addr=%s",
+		       o->rpk ? "unknown-key" : "bad-certificate",
+		       cn ? cn : "-", depth, addr);
+	}
+	ts_out_end();
+	return accept;
+}
+
+/* X.509 (--cert, --key, --ca) or RPK (--rpk, --key, --rpk-peer). */
+static int setup_pki(const struct options *o)
+{
+	coap_dtls_pki_t setup;
+	long n;
+
+	memset(&setup, 0, sizeof(setup));
+	setup.version = COAP_DTLS_PKI_SETUP_VERSION;
+	setup.verify_peer_cert = 1;
+	setup.validate_cn_call_back = check_peer;
+	setup.cn_call_back_arg = (void *)(uintptr_t)o;
+	if (o->rpk) {
+		/* libcoap takes RPK keys from memory only; an "EC PRIVATE
+		 * KEY" PEM holds the public key too. */
+		n = read_small_file(o->key, rpk_key_pem, sizeof(rpk_key_pem));
+		rpk_peer_len = read_small_file(o->rpk_peer, rpk_peer_der,
+					       sizeof(rpk_peer_der));
+		if (n < 0 || rpk_peer_len < 0) {
+			fprintf(stderr, "lwm2m-test-server: cannot read "
+					"--key or --rpk-peer\n");
+			return -EINVAL;
+		}
+		setup.is_rpk_not_cert = 1;
+		setup.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
+		setup.pki_key.key.pem_buf.public_cert = rpk_key_pem;
+		setup.pki_key.key.pem_buf.public_cert_len = (size_t)n + 1;
+		setup.pki_key.key.pem_buf.private_key = rpk_key_pem;
+		setup.pki_key.key.pem_buf.private_key_len = (size_t)n + 1;
+	} else {
+		/* libcoap reads these files only when a client comes. */
+		const char *files[] = {o->cert, o->key, o->ca};
+		for (size_t i = 0; i < 3; i++) {
+			if (access(files[i], R_OK)) {
+				fprintf(stderr, "lwm2m-test-server: %s: %s\n",
+					files[i], strerror(errno));
+				return -EINVAL;
+			}
+		}
+		setup.check_common_ca = 1;
+		setup.cert_chain_validation = 1;
+		setup.cert_chain_verify_depth = 3;
+		setup.pki_key.key_type = COAP_PKI_KEY_PEM;
+		setup.pki_key.key.pem.ca_file = o->ca;
+		setup.pki_key.key.pem.public_cert = o->cert;
+		setup.pki_key.key.pem.private_key = o->key;
+	}
+	if (!coap_context_set_pki(server.ctx, &setup)) {
+		fprintf(stderr, "lwm2m-test-server: libcoap refused the "
+				"certificate or key files\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int event_handler(coap_session_t *session, const coap_event_t event)
 {
 	const char *name = NULL;
 	char addr[64];
 
+	if (pki_mode &&
+	    (event == COAP_EVENT_DTLS_CLOSED ||
+	     event == COAP_EVENT_DTLS_ERROR) &&
+	    coap_session_get_app_data(session) == NULL) {
+		ts_session_addr(session, addr, sizeof(addr));
+		ts_out("ERROR op=dtls reason=handshake-failed addr=%s", addr);
+		ts_out_end();
+		/* Once per session: CLOSED and ERROR may both come. */
+		coap_session_set_app_data(session, &pki_mode);
+	}
 	if (event == COAP_EVENT_DTLS_CONNECTED)
 		name = "dtls-connected";
 	else if (event == COAP_EVENT_DTLS_CLOSED)
@@ -283,6 +411,15 @@ static int open_endpoint(const struct options *o)
 		if (!coap_context_set_psk2(server.ctx, &setup))
 			return -EINVAL;
 		proto = o->tcp ? COAP_PROTO_TLS : COAP_PROTO_DTLS;
+	} else if (o->cert || o->rpk) {
+		if (!coap_dtls_is_supported()) {
+			fprintf(stderr, "lwm2m-test-server: no DTLS\n");
+			return -ENOTSUP;
+		}
+		if (setup_pki(o))
+			return -EINVAL;
+		pki_mode = true;
+		proto = o->tcp ? COAP_PROTO_TLS : COAP_PROTO_DTLS;
 	} else if (o->tcp) {
 		proto = COAP_PROTO_TCP;
 	}
@@ -310,6 +447,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"listen", required_argument, NULL, 'l'},
 		{"psk", required_argument, NULL, 'k'},
 		{"tcp", no_argument, NULL, 't'},
+		{"cert", required_argument, NULL, 'C'},
+		{"key", required_argument, NULL, 'K'},
+		{"ca", required_argument, NULL, 'A'},
+		{"rpk", no_argument, NULL, 'R'},
+		{"rpk-peer", required_argument, NULL, 'P'},
 		{"location-style", required_argument, NULL, 'L'},
 		{"script", required_argument, NULL, 's'},
 		{"no-expire", no_argument, NULL, 'E'},
@@ -321,8 +463,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	o->listen = "127.0.0.1:5683";
 	server.expire = true;
-	while ((c = getopt_long(argc, argv, "l:k:tL:s:Evh", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "l:k:tC:K:A:RP:L:s:Evh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'l': o->listen = optarg; break;
 		case 'k':
@@ -334,6 +476,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			}
 			break;
 		case 't': o->tcp = true; break;
+		case 'C': o->cert = optarg; break;
+		case 'K': o->key = optarg; break;
+		case 'A': o->ca = optarg; break;
+		case 'R': o->rpk = true; break;
+		case 'P': o->rpk_peer = optarg; break;
 		case 'L':
 			if (parse_location(optarg)) {
 				fprintf(stderr, "lwm2m-test-server: bad "
@@ -350,6 +497,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	/* One security mode, with all of its files. */
+	if ((o->psk != NULL) + (o->cert != NULL) + o->rpk > 1 ||
+	    (o->cert && (!o->key || !o->ca)) ||
+	    (o->rpk && (!o->key || !o->rpk_peer)) ||
+	    (!o->cert && !o->rpk && (o->key || o->ca || o->rpk_peer)) ||
+	    (o->rpk && o->ca)) {
+		fprintf(stderr, "lwm2m-test-server: use one of --psk, "
+				"--cert FILE --key FILE --ca FILE, "
+				"--rpk --key FILE --rpk-peer FILE\n");
 		return 2;
 	}
 	return 0;
