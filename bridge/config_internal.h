@@ -38,6 +38,10 @@ cfg_fail_line(struct cfg_ctx *c, unsigned line, const char *fmt, ...);
 /* "an integer", "a string", "a group", ... for "got ..." messages. */
 const char *cfg_type_name(const config_setting_t *s);
 
+/* 0 if list is a list of groups (or the empty array "[]", which libconfig
+ * cannot tell from an empty list); else the error, as cfg_fail. */
+int cfg_expect_group_list(struct cfg_ctx *c, const config_setting_t *list);
+
 /* Fails on the first member of group whose name is not in known (a NULL
  * terminated list), suggesting the closest known name. */
 int cfg_check_keys(struct cfg_ctx *c, const config_setting_t *group,

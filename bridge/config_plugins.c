@@ -85,17 +85,12 @@ int cfg_load_plugins(struct cfg_ctx *c, const config_setting_t *root,
 {
 	const config_setting_t *list =
 		config_setting_get_member(root, "plugins");
-	int count;
+	int count, r;
 
 	if (!list)
 		return 0;
-	if (!config_setting_is_list(list) &&
-	    !(config_setting_is_array(list) &&
-	      config_setting_length(list) == 0))
-		return cfg_fail(c, list, NULL,
-				"expected a list of groups ( { ... }, ... ), "
-				"got %s",
-				cfg_type_name(list));
+	if ((r = cfg_expect_group_list(c, list)) < 0)
+		return r;
 	count = config_setting_length(list);
 	if (count == 0)
 		return 0;
@@ -106,7 +101,6 @@ int cfg_load_plugins(struct cfg_ctx *c, const config_setting_t *root,
 	for (int n = 0; n < count; n++) {
 		config_setting_t *grp = config_setting_get_elem(list, n);
 		struct cfg_plugin *p = &cfg->plugins[n];
-		int r;
 
 		cfg->n_plugins = (size_t)n + 1;
 		if ((r = load_plugin(c, grp, p)) < 0)

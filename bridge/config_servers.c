@@ -417,13 +417,8 @@ int cfg_load_servers(struct cfg_ctx *c, const config_setting_t *root,
 
 	if (!list)
 		return 0;
-	if (!config_setting_is_list(list) &&
-	    !(config_setting_is_array(list) &&
-	      config_setting_length(list) == 0))
-		return cfg_fail(c, list, NULL,
-				"expected a list of groups ( { ... }, ... ), "
-				"got %s",
-				cfg_type_name(list));
+	if ((r = cfg_expect_group_list(c, list)) < 0)
+		return r;
 	count = config_setting_length(list);
 	if (count > 0) {
 		servers = calloc((size_t)count, sizeof(*servers));

@@ -359,3 +359,13 @@ int cfg_get_enum(struct cfg_ctx *c, const config_setting_t *group,
 	return cfg_fail(c, s, NULL, "expected %s, got \"%s\"", expected,
 			v ? v : "");
 }
+
+int cfg_expect_group_list(struct cfg_ctx *c, const config_setting_t *list)
+{
+	if (config_setting_is_list(list) ||
+	    (config_setting_is_array(list) && config_setting_length(list) == 0))
+		return 0;
+	return cfg_fail(c, list, NULL,
+			"expected a list of groups ( { ... }, ... ), got %s",
+			cfg_type_name(list));
+}
