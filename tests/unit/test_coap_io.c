@@ -439,7 +439,7 @@ static void test_tcp(void **state)
 {
 	struct cio_endpoint ep = {
 		.scheme = CFG_SCHEME_COAP_TCP,
-		.host = "localhost",
+		.host = "127.0.0.1",
 		.port = iofx_srv.tcp_port,
 		.security = CFG_SEC_NOSEC,
 	};
