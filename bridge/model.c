@@ -475,8 +475,10 @@ static int set_value(struct model *m, const struct path *p,
 	return 1;
 }
 
-int model_get(const struct model *m, const struct path *p,
-	      struct lwb_value *out)
+/* The stored value at p (a single resource, or a resource instance of a
+ * multiple one) and its measurement time.  0 or the errors of model_get. */
+static int find_value(const struct model *m, const struct path *p,
+		      const struct mval **val, int64_t *time_ms)
 {
 	const struct schema_resource *def;
 	struct m_inst *in;
@@ -489,38 +491,36 @@ int model_get(const struct model *m, const struct path *p,
 	if (!r)
 		return -ENOENT;
 	if (!def->multiple) {
-		mval_view(&r->val, out);
-		return 0;
-	}
-	ri = arr_find(&r->ri, sizeof(*ri), p->ids[3], NULL);
-	if (!ri)
-		return -ENOENT;
-	mval_view(&ri->val, out);
-	return 0;
-}
-
-int model_get_time(const struct model *m, const struct path *p,
-		   int64_t *time_ms)
-{
-	const struct schema_resource *def;
-	struct m_inst *in;
-	struct m_res *r;
-	struct m_rinst *ri;
-	int rc = resolve(m, p, &in, &def, &r, NULL);
-
-	if (rc)
-		return rc;
-	if (!r)
-		return -ENOENT;
-	if (!def->multiple) {
+		*val = &r->val;
 		*time_ms = r->time_ms;
 		return 0;
 	}
 	ri = arr_find(&r->ri, sizeof(*ri), p->ids[3], NULL);
 	if (!ri)
 		return -ENOENT;
+	*val = &ri->val;
 	*time_ms = ri->time_ms;
 	return 0;
+}
+
+int model_get(const struct model *m, const struct path *p,
+	      struct lwb_value *out)
+{
+	const struct mval *val;
+	int64_t t;
+	int rc = find_value(m, p, &val, &t);
+
+	if (rc == 0)
+		mval_view(val, out);
+	return rc;
+}
+
+int model_get_time(const struct model *m, const struct path *p,
+		   int64_t *time_ms)
+{
+	const struct mval *val;
+
+	return find_value(m, p, &val, time_ms);
 }
 
 int model_resource_delete(struct model *m, const struct path *p)
