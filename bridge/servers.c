@@ -56,6 +56,13 @@ struct pending {
 	uint32_t id;
 };
 
+/* The LwM2M version this server was configured with. */
+static enum reg_lwm2m_version version_of(const struct link *l)
+{
+	return l->cfg->lwm2m_version == CFG_LWM2M_1_0 ? REG_LWM2M_1_0
+						      : REG_LWM2M_1_1;
+}
+
 /* ---- transport for the registration machine -------------------------- */
 
 static void reg_reset_session(void *ctx);
@@ -144,9 +151,7 @@ static int hook_payload(void *ctx, char *buf, size_t cap)
 {
 	struct link *l = ctx;
 	struct reg_payload_opts opts = {
-		.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0
-				   ? REG_LWM2M_1_0
-				   : REG_LWM2M_1_1,
+		.version = version_of(l),
 	};
 
 	return reg_payload_build(oa_model(l->sv->oa), &opts, buf, cap);
@@ -235,9 +240,7 @@ static struct dm_requester requester_of(const struct link *l)
 {
 	return (struct dm_requester){
 		.short_server_id = l->cfg->short_server_id,
-		.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0
-				   ? REG_LWM2M_1_0
-				   : REG_LWM2M_1_1,
+		.version = version_of(l),
 	};
 }
 
@@ -558,8 +561,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 	}
 	rc.short_server_id = l->cfg->short_server_id;
 	rc.endpoint = sv->endpoint;
-	rc.version = l->cfg->lwm2m_version == CFG_LWM2M_1_0 ? REG_LWM2M_1_0
-							    : REG_LWM2M_1_1;
+	rc.version = version_of(l);
 	rc.lifetime = l->cfg->lifetime;
 	rc.binding = l->cfg->binding;
 	rc.retry_count = l->cfg->communication_retry_count;
