@@ -7,29 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "coap_errors.h"
-#include "codec_lwm2m_json.h"
-#include "codec_opaque.h"
-#include "codec_senml_cbor.h"
-#include "codec_senml_json.h"
-#include "codec_text.h"
-#include "codec_tlv.h"
-#include "log.h"
-
-/* A read answer larger than this is refused (5.00) rather than built: it
- * would be hundreds of blocks on a constrained link. */
-#define DM_PAYLOAD_MAX (1024 * 1024)
-
-enum { OID_SECURITY = 0 };
-
-struct dm {
-	struct object_access *oa;
-	/* Reused between requests: no allocation on the hot path once warm. */
-	struct record *recs;
-	size_t n_recs, cap_recs;
-	uint8_t *buf;
-	size_t cap_buf;
-};
+#include "dm_priv.h"
 
 struct dm *dm_new(struct object_access *oa)
 {
@@ -50,14 +28,19 @@ void dm_free(struct dm *dm)
 	free(dm);
 }
 
-static void answer(struct dm_response *resp, int code)
+void dm_set_access(struct dm *dm, const struct dm_access *access)
 {
-	*resp = (struct dm_response){ .code = code, .content_format = -1 };
+	dm->access = access ? *access : (struct dm_access){0};
 }
 
-static void answer_errno(struct dm_response *resp, int err)
+void dm_answer(struct dm_response *resp, int code)
 {
-	answer(resp, (int)coap_code_from_errno(err));
+	*resp = (struct dm_response){.code = code, .content_format = -1};
+}
+
+void dm_answer_errno(struct dm_response *resp, int err)
+{
+	dm_answer(resp, (int)coap_code_from_errno(err));
 }
 
 int dm_parse_path(const char *const *segs, size_t n, struct path *out)
@@ -75,7 +58,7 @@ int dm_parse_path(const char *const *segs, size_t n, struct path *out)
 	return 0;
 }
 
-static int grow_buf(struct dm *dm, size_t need)
+int dm_grow_buf(struct dm *dm, size_t need)
 {
 	uint8_t *b;
 
@@ -93,7 +76,7 @@ static int grow_buf(struct dm *dm, size_t need)
 
 /* Keeps each record; its bytes stay in the model, which nothing changes
  * until the answer is encoded (all of this runs in one loop callback). */
-static int keep_record(const struct record *rec, void *arg)
+int dm_keep_record(const struct record *rec, void *arg)
 {
 	struct dm *dm = arg;
 
@@ -113,311 +96,146 @@ static int keep_record(const struct record *rec, void *arg)
 	return 0;
 }
 
-static int encode_records(struct dm *dm, int cf, const struct path *base,
-			  size_t cap)
+/* Access control, when installed: the Bootstrap-Server is exempt; the
+ * hook sees the object for Create, the instance or below otherwise. */
+static int access_check(struct dm *dm, const struct dm_requester *who,
+			const struct path *p, enum dm_access_op op)
 {
-	switch (cf) {
-	case DM_CF_TLV:
-		return tlv_encode(base, dm->recs, dm->n_recs, dm->buf, cap);
-	case DM_CF_LWM2M_JSON:
-		return lwm2m_json_encode(base, dm->recs, dm->n_recs, NULL,
-					 (char *)dm->buf, cap);
-	case DM_CF_SENML_JSON:
-		return senml_json_encode(base, dm->recs, dm->n_recs, NULL,
-					 (char *)dm->buf, cap);
-	case DM_CF_SENML_CBOR:
-		return senml_cbor_encode(base, dm->recs, dm->n_recs, NULL,
-					 dm->buf, cap);
-	default: return -EMEDIUMTYPE;
-	}
-}
-
-/* Encodes the collected records, growing the buffer while too small. */
-static int encode_grow(struct dm *dm, int cf, const struct path *base)
-{
-	int n;
-
-	if (grow_buf(dm, 1024) < 0)
-		return -ENOMEM;
-	for (;;) {
-		n = encode_records(dm, cf, base, dm->cap_buf);
-		if (n != -ENOBUFS)
-			return n;
-		if ((n = grow_buf(dm, dm->cap_buf * 2)) < 0)
-			return n;
-	}
-}
-
-/* One value, as text or opaque. */
-static int encode_single(struct dm *dm, int cf, const struct lwb_value *v)
-{
-	size_t need = v->type == LWB_TYPE_OPAQUE || v->type == LWB_TYPE_STRING
-			      ? v->v.bytes.len * 4 / 3 + 8
-			      : 64;
-	int n;
-
-	if ((n = grow_buf(dm, need > 64 ? need : 64)) < 0)
-		return n;
-	if (cf == DM_CF_OPAQUE)
-		return v->type == LWB_TYPE_OPAQUE
-			       ? opaque_encode(v, dm->buf, dm->cap_buf)
-			       : -EMEDIUMTYPE;
-	if (v->type == LWB_TYPE_OPAQUE && cf != DM_CF_TEXT)
-		return -EMEDIUMTYPE;
-	return text_encode(v, (char *)dm->buf, dm->cap_buf);
-}
-
-static bool is_single_value(struct dm *dm, const struct path *p)
-{
-	const struct schema_object *obj;
-	const struct schema_resource *res;
-
-	if (p->len == PATH_RESOURCE_INSTANCE)
-		return true;
-	if (p->len != PATH_RESOURCE)
-		return false;
-	obj = schema_find(model_schema(oa_model(dm->oa)), p->ids[0]);
-	res = obj ? schema_find_resource(obj, p->ids[2]) : NULL;
-	return res && !res->multiple;
-}
-
-static bool is_multi_format(int cf)
-{
-	return cf == DM_CF_TLV || cf == DM_CF_LWM2M_JSON ||
-	       cf == DM_CF_SENML_JSON || cf == DM_CF_SENML_CBOR;
-}
-
-static void read_op(struct dm *dm, const struct dm_requester *who,
-		    const struct path *p, int accept, struct dm_response *resp)
-{
-	bool single = is_single_value(dm, p);
-	int cf = accept;
-	int n;
-
-	if (cf < 0)
-		cf = single ? DM_CF_TEXT
-		     : who->version == REG_LWM2M_1_0 ? DM_CF_TLV
-						     : DM_CF_SENML_CBOR;
-	if (single && !is_multi_format(cf)) {
-		struct lwb_value v;
-
-		if ((n = oa_read(dm->oa, p, &v)) < 0)
-			goto fail;
-		/* An Opaque resource read without Accept goes as opaque. */
-		if (accept < 0 && v.type == LWB_TYPE_OPAQUE)
-			cf = DM_CF_OPAQUE;
-		if ((n = encode_single(dm, cf, &v)) < 0)
-			goto fail;
-	} else {
-		if (!is_multi_format(cf)) {
-			n = -EMEDIUMTYPE;
-			goto fail;
-		}
-		dm->n_recs = 0;
-		if ((n = oa_read_collect(dm->oa, p, keep_record, dm)) < 0)
-			goto fail;
-		if ((n = encode_grow(dm, cf, p)) < 0)
-			goto fail;
-	}
-	*resp = (struct dm_response){ .code = COAP_CONTENT,
-				      .content_format = cf,
-				      .payload = dm->buf,
-				      .payload_len = (size_t)n };
-	return;
-fail:
-	if (n == -EMEDIUMTYPE) {
-		answer(resp, COAP_NOT_ACCEPTABLE);
-		return;
-	}
-	if (n == -ENOMEM || n == -EFBIG || n == -ENOBUFS)
-		log_warnx("read: cannot build the answer: %s", strerror(-n));
-	answer_errno(resp, n);
-}
-
-/* Execute arguments, LwM2M 1.0.2 §5.4.5: "0,1='text',2": a digit,
- * optionally ='value'; value characters are 0x21, 0x23-0x26, 0x28-0x5B and
- * 0x5D-0x7E (no space, double quote, quote or backslash). */
-static bool execute_args_valid(const uint8_t *a, size_t n)
-{
-	size_t i = 0;
-
-	if (n == 0)
-		return true;
-	for (;;) {
-		if (i >= n || a[i] < '0' || a[i] > '9')
-			return false;
-		i++;
-		if (i < n && a[i] == '=') {
-			if (++i >= n || a[i] != '\'')
-				return false;
-			for (i++; i < n && a[i] != '\''; i++)
-				if (a[i] < 0x21 || a[i] > 0x7e || a[i] == '"' ||
-				    a[i] == '\\')
-					return false;
-			if (i++ >= n)
-				return false; /* no closing quote */
-		}
-		if (i == n)
-			return true;
-		if (a[i++] != ',')
-			return false;
-	}
-}
-
-static void execute_op(struct dm *dm, const struct path *p,
-		       const struct dm_request *req, struct dm_response *resp)
-{
-	int rc;
-
-	if (p->len != PATH_RESOURCE) {
-		answer(resp, COAP_METHOD_NOT_ALLOWED);
-		return;
-	}
-	if (!execute_args_valid(req->payload, req->payload_len)) {
-		answer(resp, COAP_BAD_REQUEST);
-		return;
-	}
-	rc = oa_execute(dm->oa, p, (const char *)req->payload,
-			req->payload_len);
-	if (rc < 0)
-		answer_errno(resp, rc);
-	else
-		answer(resp, COAP_CHANGED);
-}
-
-/* Applies one decoded record of a Write on a resource: it must lie at or
- * below the request's path. */
-struct write_ctx {
-	struct dm *dm;
-	const struct path *base;
-};
-
-static int write_record(const struct record *rec, void *arg)
-{
-	struct write_ctx *w = arg;
-
-	if (!path_is_within(&rec->path, w->base) ||
-	    rec->path.len < PATH_RESOURCE)
-		return -EINVAL;
-	return oa_write(w->dm->oa, &rec->path, &rec->value);
-}
-
-static int decode_and_write(struct dm *dm, const struct path *p,
-			    const struct dm_request *req)
-{
-	struct write_ctx w = { dm, p };
-	struct codec_decoder dec = {
-		.base = *p,
-		.type_of = model_type_of,
-		.type_ctx = oa_model(dm->oa),
-		.on_record = write_record,
-		.record_ctx = &w,
-	};
-	const char *text = (const char *)req->payload;
-
-	switch (req->content_format) {
-	case DM_CF_TLV: return tlv_decode(req->payload, req->payload_len, &dec);
-	case DM_CF_LWM2M_JSON:
-		return lwm2m_json_decode(text, req->payload_len, &dec);
-	case DM_CF_SENML_JSON:
-		return senml_json_decode(text, req->payload_len, &dec);
-	case DM_CF_SENML_CBOR:
-		return senml_cbor_decode(req->payload, req->payload_len, &dec);
-	default: return -EMEDIUMTYPE;
-	}
-}
-
-/*
- * Write (replace) of one resource or resource instance: text/plain,
- * opaque, or any multi-value format carrying that resource.  Writes on
- * whole instances (replace, partial update) come with the Device
- * Management work.  A multi-record payload is applied record by record.
- */
-static void write_op(struct dm *dm, const struct path *p,
-		     const struct dm_request *req, struct dm_response *resp)
-{
-	enum lwb_type type = model_type_of(p, oa_model(dm->oa));
-	struct lwb_value v;
-	int rc;
-
-	if (p->len < PATH_RESOURCE) {
-		answer(resp, COAP_METHOD_NOT_ALLOWED);
-		return;
-	}
-	if (type == LWB_TYPE_NONE) {
-		answer(resp, COAP_NOT_FOUND);
-		return;
-	}
-	if (req->content_format == DM_CF_TEXT) {
-		size_t need = TEXT_OPAQUE_SCRATCH(req->payload_len) + 1;
-
-		if ((rc = grow_buf(dm, need)) < 0)
-			goto fail;
-		rc = text_decode((const char *)req->payload, req->payload_len,
-				 type, &v, dm->buf, dm->cap_buf);
-		if (rc == 0)
-			rc = oa_write(dm->oa, p, &v);
-	} else if (req->content_format == DM_CF_OPAQUE) {
-		rc = opaque_decode(req->payload, req->payload_len, type, &v);
-		if (rc == 0)
-			rc = oa_write(dm->oa, p, &v);
-	} else {
-		rc = decode_and_write(dm, p, req);
-	}
-	if (rc >= 0) {
-		answer(resp, COAP_CHANGED);
-		return;
-	}
-fail:
-	if (rc == -EMEDIUMTYPE)
-		answer(resp, COAP_UNSUPPORTED_CONTENT_FORMAT);
-	else
-		answer_errno(resp, rc);
+	if (!dm->access.check || who->bootstrap || p->len == 0)
+		return 0;
+	return dm->access.check(dm->access.ctx, who->short_server_id, p, op);
 }
 
 void dm_read(struct dm *dm, const struct dm_requester *who,
 	     const struct path *p, int accept, struct dm_response *resp)
 {
-	if (p->len >= 1 && p->ids[0] == OID_SECURITY) {
-		answer(resp, COAP_UNAUTHORIZED);
+	int rc;
+
+	if (p->len >= 1 && p->ids[0] == DM_OID_SECURITY) {
+		dm_answer(resp, COAP_UNAUTHORIZED);
 		return;
 	}
 	if (p->len == 0) {
-		answer(resp, COAP_METHOD_NOT_ALLOWED);
+		dm_answer(resp, COAP_METHOD_NOT_ALLOWED);
 		return;
 	}
-	read_op(dm, who, p, accept, resp);
+	if ((rc = access_check(dm, who, p, DM_ACCESS_READ)) < 0) {
+		dm_answer_errno(resp, rc);
+		return;
+	}
+	dm_op_read(dm, who, p, accept, resp);
+}
+
+/* The operation a request asks for, by method and path level (LwM2M
+ * 1.1 Transport §6.4, Table 6.4-2). */
+enum dm_operation {
+	OP_NONE,
+	OP_READ,
+	OP_DISCOVER,
+	OP_WRITE,
+	OP_WRITE_PARTIAL,
+	OP_EXECUTE,
+	OP_CREATE,
+	OP_DELETE,
+	OP_READ_COMPOSITE,
+	OP_WRITE_COMPOSITE,
+};
+
+static enum dm_operation
+operation_of(struct dm *dm, const struct dm_request *req, const struct path *p)
+{
+	switch (req->method) {
+	case 1: /* GET */
+		if (p->len == 0)
+			return OP_NONE;
+		return req->accept == DM_CF_LINK ? OP_DISCOVER : OP_READ;
+	case 2: /* POST */
+		if (p->len == PATH_OBJECT)
+			return OP_CREATE;
+		if (p->len == PATH_INSTANCE)
+			return OP_WRITE_PARTIAL;
+		/* On a resource: Execute, except a partial update of a
+		 * multiple resource (which carries a Content-Format). */
+		if (p->len == PATH_RESOURCE)
+			return req->content_format >= 0 &&
+					       !dm_is_single_value(dm, p)
+				       ? OP_WRITE_PARTIAL
+				       : OP_EXECUTE;
+		return OP_NONE;
+	case 3: /* PUT */
+		return p->len >= PATH_INSTANCE && req->content_format != -1
+			       ? OP_WRITE
+			       : OP_NONE;
+	case 4: /* DELETE */
+		return p->len == PATH_INSTANCE ? OP_DELETE : OP_NONE;
+	case 5: /* FETCH */ return p->len == 0 ? OP_READ_COMPOSITE : OP_NONE;
+	case 7: /* iPATCH */ return p->len == 0 ? OP_WRITE_COMPOSITE : OP_NONE;
+	default: return OP_NONE;
+	}
+}
+
+static enum dm_access_op access_op_of(enum dm_operation op)
+{
+	switch (op) {
+	case OP_WRITE:
+	case OP_WRITE_PARTIAL:
+	case OP_WRITE_COMPOSITE: return DM_ACCESS_WRITE;
+	case OP_EXECUTE: return DM_ACCESS_EXECUTE;
+	case OP_CREATE: return DM_ACCESS_CREATE;
+	case OP_DELETE: return DM_ACCESS_DELETE;
+	case OP_NONE:
+	case OP_READ:
+	case OP_DISCOVER:
+	case OP_READ_COMPOSITE: return DM_ACCESS_READ;
+	}
+	return DM_ACCESS_READ;
 }
 
 void dm_handle(struct dm *dm, const struct dm_requester *who,
 	       const struct dm_request *req, struct dm_response *resp)
 {
+	enum dm_operation op;
 	struct path p;
+	int rc;
 
 	if (dm_parse_path(req->path, req->n_path, &p) < 0) {
-		answer(resp, COAP_BAD_REQUEST);
+		dm_answer(resp, COAP_BAD_REQUEST);
 		return;
 	}
 	/* The Security object holds credentials: no LwM2M Server may touch
 	 * it (LwM2M 1.1 Core §E.1; ETS 221). */
-	if (p.len >= 1 && p.ids[0] == OID_SECURITY) {
-		answer(resp, COAP_UNAUTHORIZED);
+	if (p.len >= 1 && p.ids[0] == DM_OID_SECURITY) {
+		dm_answer(resp, COAP_UNAUTHORIZED);
 		return;
 	}
-	if (req->method == 1 /* GET */ && p.len >= 1 &&
-	    req->accept != DM_CF_LINK) {
-		read_op(dm, who, &p, req->accept, resp);
+	op = operation_of(dm, req, &p);
+	if (op == OP_NONE) {
+		dm_answer(resp, COAP_METHOD_NOT_ALLOWED);
 		return;
 	}
-	if (req->method == 3 /* PUT */ && req->content_format != -1) {
-		write_op(dm, &p, req, resp);
+	/* Composite operations check each path they name themselves. */
+	if (op != OP_READ_COMPOSITE && op != OP_WRITE_COMPOSITE &&
+	    (rc = access_check(dm, who, &p, access_op_of(op))) < 0) {
+		dm_answer_errno(resp, rc);
 		return;
 	}
-	/* POST on a resource is Execute; on an object or instance it is
-	 * Create or a partial Write (not served yet). */
-	if (req->method == 2 /* POST */ && p.len == PATH_RESOURCE) {
-		execute_op(dm, &p, req, resp);
+	switch (op) {
+	case OP_READ: dm_op_read(dm, who, &p, req->accept, resp); return;
+	case OP_DISCOVER: dm_op_discover(dm, who, &p, req, resp); return;
+	case OP_WRITE: dm_op_write(dm, who, &p, req, resp); return;
+	case OP_WRITE_PARTIAL:
+		dm_op_write_partial(dm, who, &p, req, resp);
 		return;
+	case OP_EXECUTE: dm_op_execute(dm, who, &p, req, resp); return;
+	case OP_CREATE: dm_op_create(dm, who, &p, req, resp); return;
+	case OP_DELETE: dm_op_delete(dm, who, &p, resp); return;
+	case OP_READ_COMPOSITE:
+		dm_op_read_composite(dm, who, req, resp);
+		return;
+	case OP_WRITE_COMPOSITE:
+		dm_op_write_composite(dm, who, req, resp);
+		return;
+	case OP_NONE: break;
 	}
-	answer(resp, COAP_METHOD_NOT_ALLOWED);
+	dm_answer(resp, COAP_METHOD_NOT_ALLOWED);
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Device Management: the requests an LwM2M server sends to the bridge,
- * answered from the object access layer.  This first slice serves Read
- * (GET) on objects, instances, resources and resource instances in every
- * content format the bridge encodes, Write (PUT) of a resource or resource
- * instance in text, opaque, TLV, LwM2M JSON or SenML, and Execute (POST on
- * a resource, arguments validated); the other operations answer 4.05
- * until the Device Management work fills them in.
+ * answered from the object access layer, one file per operation
+ * (dm_priv.h lists them).  Served: Read (GET) on objects, instances,
+ * resources and resource instances in every content format the bridge
+ * encodes; Write (PUT) of a resource or resource instance; Execute (POST
+ * on a resource, arguments validated).  Operations not served yet answer
+ * 4.05.  Write-Attributes and Observe are the caller's (servers.c): they
+ * need the server's attribute store and observe engine.
  *
  * Pure request-to-response: no I/O of its own, no libcoap type (the CoAP
  * transport hands over a struct cio_incoming and gets the answer back).
@@ -14,9 +15,11 @@
 #ifndef BRIDGE_DM_H
 #define BRIDGE_DM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attrs.h"
 #include "object_access.h"
 #include "reg_message.h"
 
@@ -36,27 +39,61 @@ enum dm_content_format {
 struct dm_requester {
 	uint16_t short_server_id;
 	enum reg_lwm2m_version version;
+	bool bootstrap; /* the Bootstrap-Server: exempt from access control */
+	/* Its Write-Attributes (Discover lists them); NULL: none.  Valid
+	 * during the call. */
+	const struct attrs *attrs;
+};
+
+/* What an operation does to its target, for access control (LwM2M 1.1
+ * Core §E.3, Access Control resource 2 bits). */
+enum dm_access_op {
+	DM_ACCESS_READ = 1, /* Read, Observe, Discover, Write-Attributes */
+	DM_ACCESS_WRITE = 2,
+	DM_ACCESS_EXECUTE = 4,
+	DM_ACCESS_DELETE = 8,
+	DM_ACCESS_CREATE = 16,
+};
+
+/*
+ * Access control hooks (all NULL: every server may do everything, the
+ * single-server case).  check() decides whether server ssid may do op on
+ * p (an object for Create, else an instance or below): 0, or a negative
+ * errno (-EACCES: 4.01, -ENOENT: 4.04).  created()/deleted() tell about
+ * instances a server created or deleted, so the hook can keep owners and
+ * ACL instances in step.  ctx is their first argument.
+ */
+struct dm_access {
+	int (*check)(void *ctx, uint16_t ssid, const struct path *p,
+		     enum dm_access_op op);
+	void (*created)(void *ctx, uint16_t ssid, uint16_t oid, uint16_t iid);
+	void (*deleted)(void *ctx, uint16_t oid, uint16_t iid);
+	void *ctx;
 };
 
 /* One request, as the transport parsed it. */
 struct dm_request {
-	int method;		/* enum cio_method */
+	int method;		 /* enum cio_method */
 	const char *const *path; /* Uri-Path segments */
 	size_t n_path;
 	int accept; /* -1 when absent */
 	int content_format;
 	const uint8_t *payload;
 	size_t payload_len;
+	const char *const *query; /* Uri-Query options, NUL-terminated */
+	size_t n_query;
 };
 
 /* The answer: code (CoAP byte: class << 5 | detail), content format (-1:
  * none) and payload.  payload points into the dm's buffer, valid until the
- * next dm_handle() on the same dm. */
+ * next dm_handle() on the same dm.  location (len 0: none) is the
+ * Location-Path of a 2.01 Created, one option per id. */
 struct dm_response {
 	int code;
 	int content_format;
 	const uint8_t *payload;
 	size_t payload_len;
+	struct path location;
 };
 
 struct dm;
@@ -68,6 +105,9 @@ int dm_parse_path(const char *const *segs, size_t n, struct path *out);
 /* A DM layer over oa (which must outlive it).  NULL with errno ENOMEM. */
 struct dm *dm_new(struct object_access *oa);
 void dm_free(struct dm *dm);
+
+/* Installs the access control hooks (copied; NULL: none). */
+void dm_set_access(struct dm *dm, const struct dm_access *access);
 
 /* Answers req for who into *resp.  Never fails: every problem becomes a
  * CoAP error code (4.00 bad path, 4.01 the Security object, 4.04 no such

@@ -241,6 +241,7 @@ static struct dm_requester requester_of(const struct link *l)
 	return (struct dm_requester){
 		.short_server_id = l->cfg->short_server_id,
 		.version = version_of(l),
+		.attrs = l->attrs,
 	};
 }
 
@@ -438,6 +439,8 @@ static void on_request(void *arg, struct cio_session *s,
 		.content_format = in->content_format,
 		.payload = in->payload,
 		.payload_len = in->payload_len,
+		.query = in->query,
+		.n_query = in->n_query,
 	};
 	struct dm_response out;
 	struct path p;

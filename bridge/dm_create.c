@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "config.h"
+
+#include "dm_priv.h"
+
+/* POST on an object: Create (not served yet). */
+void dm_op_create(struct dm *dm, const struct dm_requester *who,
+		  const struct path *p, const struct dm_request *req,
+		  struct dm_response *resp)
+{
+	(void)dm;
+	(void)who;
+	(void)p;
+	(void)req;
+	dm_answer(resp, COAP_METHOD_NOT_ALLOWED);
+}
+
+/* DELETE on an instance (not served yet). */
+void dm_op_delete(struct dm *dm, const struct dm_requester *who,
+		  const struct path *p, struct dm_response *resp)
+{
+	(void)dm;
+	(void)who;
+	(void)p;
+	dm_answer(resp, COAP_METHOD_NOT_ALLOWED);
+}
