@@ -140,6 +140,20 @@ struct cfg_server {
 	 * from the two fields above when they change.
 	 */
 	uint32_t queue_timeout;
+	/*
+	 * Notifications (RFC 7641; LwM2M 1.1 Core 6.4): at most
+	 * max_observations observations (1..65535, default 1024); while the
+	 * server is unreachable and notification_storing is on, at most
+	 * notification_store_count notifications (1..100000, default 64)
+	 * of notification_store_bytes payload bytes in all (1024..16 MiB,
+	 * default 65536) are kept, the oldest dropped first; and one
+	 * notification of each observation is confirmable at least every
+	 * confirmable_interval seconds (1..2^31-1, default 86400).
+	 */
+	uint32_t max_observations;
+	uint32_t notification_store_count;
+	uint32_t notification_store_bytes;
+	uint32_t confirmable_interval;
 };
 
 struct cfg_device {

@@ -50,6 +50,10 @@ static const char *const server_keys[] = {
 	"ack_timeout_ms",
 	"max_retransmit",
 	"queue_timeout",
+	"max_observations",
+	"notification_store_count",
+	"notification_store_bytes",
+	"confirmable_interval",
 	NULL,
 };
 
@@ -129,6 +133,10 @@ static void server_init(struct cfg_server *s)
 	s->ack_timeout_ms = 2000;
 	s->max_retransmit = 4;
 	s->queue_timeout = 93;
+	s->max_observations = 1024;
+	s->notification_store_count = 64;
+	s->notification_store_bytes = 65536;
+	s->confirmable_interval = 86400; /* RFC 7641 4.5: once a day */
 }
 
 int cfg_server_default(struct cfg_server *s)
@@ -334,6 +342,25 @@ static int load_transmission(struct cfg_ctx *c, const config_setting_t *grp,
 	return 0;
 }
 
+/* How many observations and stored notifications, how often a CON. */
+static int load_notifications(struct cfg_ctx *c, const config_setting_t *grp,
+			      struct cfg_server *s)
+{
+	int r;
+
+	if ((r = cfg_get_u32(c, grp, "max_observations", 1, 65535,
+			     &s->max_observations)) < 0 ||
+	    (r = cfg_get_u32(c, grp, "notification_store_count", 1, 100000,
+			     &s->notification_store_count)) < 0 ||
+	    (r = cfg_get_u32(c, grp, "notification_store_bytes", 1024,
+			     16u * 1024 * 1024,
+			     &s->notification_store_bytes)) < 0 ||
+	    (r = cfg_get_u32(c, grp, "confirmable_interval", 1, SECONDS_MAX,
+			     &s->confirmable_interval)) < 0)
+		return r;
+	return 0;
+}
+
 static int load_server(struct cfg_ctx *c, const config_setting_t *grp,
 		       struct cfg_server *s)
 {
@@ -400,7 +427,8 @@ static int load_server(struct cfg_ctx *c, const config_setting_t *grp,
 	    (r = cfg_get_u32(c, grp, "communication_sequence_retry_count", 1,
 			     255, &s->communication_sequence_retry_count)) < 0)
 		return r;
-	if ((r = load_transmission(c, grp, s)) < 0)
+	if ((r = load_transmission(c, grp, s)) < 0 ||
+	    (r = load_notifications(c, grp, s)) < 0)
 		return r;
 	s->lwm2m_version = (enum cfg_lwm2m_version)version;
 	return check_combinations(c, grp, s);

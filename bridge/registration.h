@@ -314,6 +314,10 @@ int reg_new_session(struct reg *r);
 int reg_wake_for_report(struct reg *r);
 int reg_activity(struct reg *r);
 
+/* /1/x/5 Disable Timeout was written: the next Disable lasts seconds
+ * (0: the default, as in struct reg_config).  Returns 0. */
+int reg_set_disable_timeout(struct reg *r, uint32_t seconds);
+
 /* ---- inspection --------------------------------------------------- */
 
 struct reg_counters {

@@ -177,6 +177,14 @@ int reg_set_binding(struct reg *r, const char *binding)
 	return reg_handle(r, &ev);
 }
 
+int reg_set_disable_timeout(struct reg *r, uint32_t seconds)
+{
+	/* Not an event: nothing changes until the next Disable. */
+	r->cfg.disable_timeout_s =
+		seconds ? seconds : REG_DEFAULT_DISABLE_TIMEOUT_S;
+	return 0;
+}
+
 /* ---- inspection ----------------------------------------------------- */
 
 enum reg_state reg_get_state(const struct reg *r)

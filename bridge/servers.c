@@ -19,7 +19,11 @@
 enum {
 	OID_SERVER = 1,
 	RID_LIFETIME = 1,
+	RID_DEFAULT_PMIN = 2,
+	RID_DEFAULT_PMAX = 3,
 	RID_DISABLE = 4,
+	RID_DISABLE_TIMEOUT = 5,
+	RID_STORING = 6,
 	RID_BINDING = 7,
 	RID_UPDATE_TRIGGER = 8,
 };
@@ -197,6 +201,20 @@ static void hook_state(void *ctx, enum reg_state from, enum reg_state to)
 
 	log_msg(LOG_LVL_INFO, l->tag, "registration: %s -> %s",
 		reg_state_name(from), reg_state_name(to));
+	/* Once De-register is on its way (stop or Disable) nothing more may
+	 * go to the server (1.1 Core E.2, resource 4): notifications due
+	 * from now on are stored (per /1/x/6) until it is registered again
+	 * (hook_registered). */
+	switch (to) {
+	case REG_STATE_DEREGISTERING:
+	case REG_STATE_DISABLED:
+	case REG_STATE_BACKOFF:
+	case REG_STATE_IDLE: obs_set_reachable(l->obs, false); break;
+	case REG_STATE_REGISTERING:
+	case REG_STATE_REGISTERED:
+	case REG_STATE_UPDATING:
+	case REG_STATE_SLEEPING: break;
+	}
 }
 
 static void check_all_stopped(struct servers *sv)
@@ -497,9 +515,35 @@ static int server_execute(void *ctx, uint16_t rid, const char *args,
 	}
 }
 
+/* A written Default Minimum or Maximum Period (rid, value v) with the
+ * other one as the model holds it become the observe engine's defaults;
+ * an absent or 0 pmax means none. */
+static int set_default_periods(struct link *l, uint16_t rid, int64_t v)
+{
+	struct model *m = oa_model(l->sv->oa);
+	struct path other = path_resource(OID_SERVER, l->iid,
+					  rid == RID_DEFAULT_PMIN
+						  ? RID_DEFAULT_PMAX
+						  : RID_DEFAULT_PMIN);
+	struct lwb_value ov = { .type = LWB_TYPE_INTEGER, .v.i = 0 };
+	struct attr_set d = { .has = ATTR_PMIN };
+
+	if (v < 0 || v > INT32_MAX)
+		return -ERANGE;
+	(void)model_get(m, &other, &ov); /* absent: 0 */
+	d.pmin = (uint32_t)(rid == RID_DEFAULT_PMIN ? v : ov.v.i);
+	d.pmax = (uint32_t)(rid == RID_DEFAULT_PMAX ? v : ov.v.i);
+	if (d.pmax > 0)
+		d.has |= ATTR_PMAX;
+	obs_set_defaults(l->obs, &d);
+	return 0;
+}
+
 /* A server writes its Lifetime or Binding: the registration machine sends
  * an Update carrying the new value (the model stores it once this returns
- * 0).  Other Server resources are stored as written. */
+ * 0).  The default periods and Notification Storing reach the observe
+ * engine, Disable Timeout the registration machine.  Other Server
+ * resources are stored as written. */
 static int server_write(void *ctx, uint16_t rid, uint16_t riid,
 			const struct lwb_value *v)
 {
@@ -520,6 +564,21 @@ static int server_write(void *ctx, uint16_t rid, uint16_t riid,
 		memcpy(binding, v->v.bytes.ptr, v->v.bytes.len);
 		binding[v->v.bytes.len] = '\0';
 		return reg_set_binding(l->reg, binding);
+	case RID_DEFAULT_PMIN:
+	case RID_DEFAULT_PMAX:
+		if (v->type != LWB_TYPE_INTEGER)
+			return -EINVAL;
+		return set_default_periods(l, rid, v->v.i);
+	case RID_DISABLE_TIMEOUT:
+		if (v->type != LWB_TYPE_INTEGER || v->v.i < 0 ||
+		    v->v.i > INT32_MAX)
+			return -EINVAL;
+		return reg_set_disable_timeout(l->reg, (uint32_t)v->v.i);
+	case RID_STORING:
+		if (v->type != LWB_TYPE_BOOLEAN)
+			return -EINVAL;
+		obs_set_storing(l->obs, v->v.b);
+		return 0;
 	default: return 0;
 	}
 }
@@ -583,6 +642,10 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 	oc.defaults.has = ATTR_PMIN | (l->cfg->default_pmax ? ATTR_PMAX : 0);
 	oc.defaults.pmin = l->cfg->default_pmin;
 	oc.defaults.pmax = l->cfg->default_pmax;
+	oc.max_observations = l->cfg->max_observations;
+	oc.store_max_count = l->cfg->notification_store_count;
+	oc.store_max_bytes = l->cfg->notification_store_bytes;
+	oc.con_interval_ms = (uint64_t)l->cfg->confirmable_interval * 1000u;
 	/* Confirmable notifications: libcoap 4.3.1 loses an RST to a NON
 	 * one, and an RST is how a server cancels an observation. */
 	oc.all_con = true;

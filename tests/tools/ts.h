@@ -102,6 +102,7 @@ struct ts_server {
 	enum ts_loc_style loc_style;
 	char loc_prefix[TS_LOC_MAX / 2];
 	bool expire; /* drop registrations whose lifetime ran out */
+	bool accept_stale; /* ACK notifications of unknown tokens (STALE) */
 	unsigned next_id;
 	struct ts_reg regs[TS_MAX_REGS];
 	struct ts_fault fail_updates;

@@ -71,6 +71,34 @@ static void out_response(const char *kind, const struct ts_pending *p,
 	ts_out_end();
 }
 
+/* STALE tok=T obs=N cf=CF|none len=N [payload=|hex=] */
+static void out_stale(const coap_pdu_t *received)
+{
+	coap_bin_const_t tok = coap_pdu_get_token(received);
+	coap_opt_iterator_t it;
+	coap_opt_t *obs = coap_check_option(received, COAP_OPTION_OBSERVE, &it);
+	coap_opt_t *cfo =
+		coap_check_option(received, COAP_OPTION_CONTENT_FORMAT, &it);
+	const uint8_t *data = NULL;
+	size_t len = 0, off, total;
+	int cf = -1;
+
+	if (cfo)
+		cf = (int)coap_decode_var_bytes(coap_opt_value(cfo),
+						coap_opt_length(cfo));
+	coap_get_data_large(received, &len, &data, &off, &total);
+	ts_out("STALE");
+	ts_out_token(tok.s, tok.length);
+	ts_out(" obs=%u", coap_decode_var_bytes(coap_opt_value(obs),
+						coap_opt_length(obs)));
+	if (cf >= 0)
+		ts_out(" cf=%d", cf);
+	else
+		ts_out(" cf=none");
+	ts_out_payload(cf, data, len);
+	ts_out_end();
+}
+
 static coap_response_t on_response(coap_session_t *session,
 				   const coap_pdu_t *sent,
 				   const coap_pdu_t *received,
@@ -85,6 +113,13 @@ static coap_response_t on_response(coap_session_t *session,
 
 	(void)sent;
 	(void)mid;
+	if (!p && obs && s->accept_stale) {
+		/* --accept-stale: a notification the server no longer knows
+		 * (e.g. one the client stored across a new Register) is
+		 * shown and acknowledged instead of reset. */
+		out_stale(received);
+		return COAP_RESPONSE_OK;
+	}
 	if (!p) {
 		ts_out("ERROR op=%s", obs ? "notify" : "response");
 		ts_out_token(tok.s, tok.length);

@@ -310,6 +310,44 @@ static void test_server_errors(void **state)
 		"(also used by servers.[1] at line 3)");
 }
 
+/* The observation and notification-store bounds. */
+static void test_server_notification_params(void **state)
+{
+	struct bridge_config *cfg;
+
+	(void)state;
+	cfg = cfgfx_load_ok(SRV("uri = \"coap://h\";"));
+	assert_int_equal(cfg->servers[0].max_observations, 1024);
+	assert_int_equal(cfg->servers[0].notification_store_count, 64);
+	assert_int_equal(cfg->servers[0].notification_store_bytes, 65536);
+	assert_int_equal(cfg->servers[0].confirmable_interval, 86400);
+	cfg_free(cfg);
+	cfg = cfgfx_load_ok(
+		SRV("uri = \"coap://h\"; max_observations = 65535;\n "
+		    "notification_store_count = 100000;\n "
+		    "notification_store_bytes = 1024; confirmable_interval = 1;"));
+	assert_int_equal(cfg->servers[0].max_observations, 65535);
+	assert_int_equal(cfg->servers[0].notification_store_count, 100000);
+	assert_int_equal(cfg->servers[0].notification_store_bytes, 1024);
+	assert_int_equal(cfg->servers[0].confirmable_interval, 1);
+	cfg_free(cfg);
+	cfgfx_expect_error(SRV("uri = \"coap://h\"; max_observations = 0;"),
+			   "t.conf:3: servers.[0].max_observations: expected "
+			   "an integer 1..65535, got 0");
+	cfgfx_expect_error(
+		SRV("uri = \"coap://h\"; notification_store_count = 100001;"),
+		"t.conf:3: servers.[0].notification_store_count: expected an "
+		"integer 1..100000, got 100001");
+	cfgfx_expect_error(
+		SRV("uri = \"coap://h\"; notification_store_bytes = 1023;"),
+		"t.conf:3: servers.[0].notification_store_bytes: expected an "
+		"integer 1024..16777216, got 1023");
+	cfgfx_expect_error(
+		SRV("uri = \"coap://h\"; confirmable_interval = 0;"),
+		"t.conf:3: servers.[0].confirmable_interval: expected an "
+		"integer 1..2147483647, got 0");
+}
+
 /* The CoAP transmission parameters and the queue mode timeout. */
 static void test_server_coap_params(void **state)
 {
@@ -492,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_server_variants),
 		cmocka_unit_test(test_server_errors),
 		cmocka_unit_test(test_server_coap_params),
+		cmocka_unit_test(test_server_notification_params),
 		cmocka_unit_test(test_uri_hosts),
 	};
 
