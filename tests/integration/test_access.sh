@@ -99,6 +99,22 @@ if [ "$na" -ge 1 ] && [ "$na" -le 2 ]; then ok "test_ets_951: server 1 (pmin=4):
 else not_ok "test_ets_951: server 1 (pmin=4): 1 or 2 notifications in 6.5 s" "got $na"; fi
 if [ "$nb" -ge 4 ]; then ok "test_ets_951: server 2 (no pmin): at least 4 notifications in 6.5 s ($nb)"
 else not_ok "test_ets_951: server 2 (no pmin): at least 4 notifications in 6.5 s" "got $nb"; fi
+# Rights taken away apply to notifications too.  The ACL instance of
+# /3303/0 from a read of object 2: {"n":"X/0","v":3303},{"n":"X/1","v":0}.
+ts_cmd a read gw-test /2 senml-json
+ts_wait a 1 "^RESPONSE .* op=read path=/2 code=2.05 " "951: server 1 reads object 2"
+x=$(grep "^RESPONSE .* op=read path=/2 code=2.05 " "$tmp/a.out" | head -1 |
+	grep -o '"n":"[0-9]*/0","v":3303},{"n":"[0-9]*/1","v":0}' |
+	sed 's/^"n":"\([0-9]*\)\/.*/\1/')
+if [ -n "$x" ]; then ok "951: /2/$x is the ACL of /3303/0"
+else not_ok "951: the ACL of /3303/0 is in object 2" "$(grep 'path=/2 ' "$tmp/a.out" | cut -c1-300)"; fi
+ts_cmd a write gw-test "/2/$x/2/2" 0
+ts_wait a 1 "^RESPONSE .* op=write path=/2/$x/2/2 code=2.04" "951: the owner takes server 2's Read on /3303/0 away"
+sleep 0.5
+nb=$(ts_count b '^NOTIFY .* path=/3303/0/5700')
+sleep 3
+expect_status_of "$(( $(ts_count b '^NOTIFY .* path=/3303/0/5700') - nb ))" 0 \
+	"951: server 2 gets no more notifications of /3303/0/5700"
 stop_bridge
 ts_wait a 1 "^DEREGISTER" "de-registered from server 1"
 ts_wait b 1 "^DEREGISTER" "de-registered from server 2"
