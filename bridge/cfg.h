@@ -154,6 +154,21 @@ struct cfg_server {
 	uint32_t notification_store_count;
 	uint32_t notification_store_bytes;
 	uint32_t confirmable_interval;
+	 * "access": with several servers, the rights this server gets on
+	 * object instances it does not own (access.h), as Access Control
+	 * ACL bits: CFG_ACCESS_* of the letters r w e d c, each at most
+	 * once; default "r".  Ignored with a single server.
+	 */
+	unsigned access;
+};
+
+/* ACL bits (LwM2M 1.1 Core E.3, Access Control resource 2). */
+enum {
+	CFG_ACCESS_R = 1,  /* Read, Observe, Write-Attributes, Discover */
+	CFG_ACCESS_W = 2,  /* Write */
+	CFG_ACCESS_E = 4,  /* Execute */
+	CFG_ACCESS_D = 8,  /* Delete */
+	CFG_ACCESS_C = 16, /* Create */
 };
 
 struct cfg_device {

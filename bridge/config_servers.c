@@ -54,6 +54,7 @@ static const char *const server_keys[] = {
 	"notification_store_count",
 	"notification_store_bytes",
 	"confirmable_interval",
+	"access",
 	NULL,
 };
 
@@ -137,6 +138,7 @@ static void server_init(struct cfg_server *s)
 	s->notification_store_count = 64;
 	s->notification_store_bytes = 65536;
 	s->confirmable_interval = 86400; /* RFC 7641 4.5: once a day */
+	s->access = CFG_ACCESS_R;
 }
 
 int cfg_server_default(struct cfg_server *s)
@@ -188,6 +190,39 @@ static int parse_binding(struct cfg_ctx *c, const config_setting_t *grp,
 			"binding \"%s\" has no transport (U, T, S or N)", b);
 	strcpy(s->binding, b); /* at most 5 distinct letters */
 	s->binding_flags = flags;
+	return 0;
+}
+
+/* The letters r w e d c, each at most once ("" grants nothing). */
+static int parse_access(struct cfg_ctx *c, const config_setting_t *grp,
+			struct cfg_server *s)
+{
+	const config_setting_t *set = config_setting_get_member(grp, "access");
+	static const char letters[] = "rwedc";
+	const char *a = NULL;
+	unsigned bits = 0;
+	int r = cfg_get_string(c, grp, "access", false, &a);
+
+	if (r < 0 || !a)
+		return r;
+	for (const char *p = a; *p; p++) {
+		const char *at = strchr(letters, *p);
+		unsigned bit;
+
+		if (!at)
+			return cfg_fail(
+				c, set, NULL,
+				"unknown access letter '%c' in \"%.16s\" "
+				"(expected r, w, e, d or c)",
+				isprint((unsigned char)*p) ? *p : '?', a);
+		bit = 1u << (at - letters);
+		if (bits & bit)
+			return cfg_fail(c, set, NULL,
+					"access letter '%c' repeated in \"%s\"",
+					*p, a);
+		bits |= bit;
+	}
+	s->access = bits;
 	return 0;
 }
 
@@ -411,6 +446,7 @@ static int load_server(struct cfg_ctx *c, const config_setting_t *grp,
 	    (r = cfg_get_u32(c, grp, "default_pmax", 0, SECONDS_MAX,
 			     &s->default_pmax)) < 0 ||
 	    (r = parse_binding(c, grp, s)) < 0 ||
+	    (r = parse_access(c, grp, s)) < 0 ||
 	    (r = cfg_get_bool(c, grp, "notification_storing",
 			      &s->notification_storing)) < 0 ||
 	    (r = cfg_get_u32(c, grp, "disable_timeout", 0, SECONDS_MAX,

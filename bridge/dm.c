@@ -106,6 +106,12 @@ static int access_check(struct dm *dm, const struct dm_requester *who,
 	return dm->access.check(dm->access.ctx, who->short_server_id, p, op);
 }
 
+int dm_check_access(struct dm *dm, const struct dm_requester *who,
+		    const struct path *p, enum dm_access_op op)
+{
+	return access_check(dm, who, p, op);
+}
+
 void dm_read(struct dm *dm, const struct dm_requester *who,
 	     const struct path *p, int accept, struct dm_response *resp)
 {

@@ -109,6 +109,13 @@ void dm_free(struct dm *dm);
 /* Installs the access control hooks (copied; NULL: none). */
 void dm_set_access(struct dm *dm, const struct dm_access *access);
 
+/* The access check dm_handle applies before an operation (the installed
+ * check hook; none for the Bootstrap-Server or the root), for operations
+ * served outside dm_handle (Write-Attributes).  Returns 0, -EACCES or
+ * -ENOENT. */
+int dm_check_access(struct dm *dm, const struct dm_requester *who,
+		    const struct path *p, enum dm_access_op op);
+
 /* Answers req for who into *resp.  Never fails: every problem becomes a
  * CoAP error code (4.00 bad path, 4.01 the Security object, 4.04 no such
  * path, 4.05 an operation not served yet, 4.06 an Accept that cannot be

@@ -86,6 +86,40 @@ bool dm_is_multi_format(int cf)
 	       cf == DM_CF_SENML_JSON || cf == DM_CF_SENML_CBOR;
 }
 
+/*
+ * Collects p into dm->recs.  Under access control an object-level Read
+ * holds only the instances this server may read (LwM2M 1.1 Core §7.3.2;
+ * unreadable ones are not even refreshed, so their plugins see nothing),
+ * and is -EACCES (4.01) when the object has instances but none of them is
+ * readable: an empty answer would claim that there are none.  Without
+ * hooks, or for the Bootstrap-Server, one walk over p as before.
+ */
+static int collect(struct dm *dm, const struct dm_requester *who,
+		   const struct path *p)
+{
+	const struct model *m = oa_model(dm->oa);
+	bool seen = false, allowed = false;
+	int rc;
+
+	if (!dm->access.check || who->bootstrap || p->len != PATH_OBJECT)
+		return oa_read_collect(dm->oa, p, dm_keep_record, dm);
+	for (int iid = model_instance_next(m, p->ids[0], -1); iid >= 0;
+	     iid = model_instance_next(m, p->ids[0], iid)) {
+		struct path ip = path_instance(p->ids[0], (uint16_t)iid);
+
+		seen = true;
+		if (dm->access.check(dm->access.ctx, who->short_server_id, &ip,
+				     DM_ACCESS_READ) < 0)
+			continue;
+		allowed = true;
+		if ((rc = oa_read_collect(dm->oa, &ip, dm_keep_record, dm)) < 0)
+			return rc;
+	}
+	if (!seen) /* no instances: the plain answer (or 4.04) */
+		return oa_read_collect(dm->oa, p, dm_keep_record, dm);
+	return allowed ? 0 : -EACCES;
+}
+
 void dm_op_read(struct dm *dm, const struct dm_requester *who,
 		const struct path *p, int accept, struct dm_response *resp)
 {
@@ -113,7 +147,7 @@ void dm_op_read(struct dm *dm, const struct dm_requester *who,
 			goto fail;
 		}
 		dm->n_recs = 0;
-		if ((n = oa_read_collect(dm->oa, p, dm_keep_record, dm)) < 0)
+		if ((n = collect(dm, who, p)) < 0)
 			goto fail;
 		if ((n = dm_encode_records(dm, cf, p)) < 0)
 			goto fail;

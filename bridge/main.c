@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "cfg.h"
 #include "coap_io.h"
 #include "core_objects.h"
@@ -45,6 +46,7 @@ struct bridge {
 	struct plugin_host *plugins;
 	struct cio *cio;
 	struct dm *dm;
+	struct access *access;
 	struct servers *servers;
 	char endpoint[ENDPOINT_MAX + 1];
 	const char *config_path; /* the file actually loaded, or NULL */
@@ -257,6 +259,34 @@ static int load_plugins(struct bridge *b)
 	return 0;
 }
 
+/* Plugins added or removed instances: their Access Control instances
+ * follow (with several servers), then the servers learn the new list. */
+static void on_instances_changed(void *arg)
+{
+	struct bridge *b = arg;
+
+	access_sync(b->access);
+	servers_objects_changed(b->servers);
+}
+
+/* Access control between several servers (access.h): the /2 instances
+ * for what exists now, and the DM layer's hooks. */
+static int start_access(struct bridge *b)
+{
+	struct dm_access hooks;
+
+	b->access = access_new(b->model, b->cfg);
+	if (!b->access) {
+		log_err("cannot set up access control");
+		return -1;
+	}
+	if (access_sync(b->access) < 0)
+		return -1;
+	access_hooks(b->access, &hooks);
+	dm_set_access(b->dm, &hooks);
+	return 0;
+}
+
 /* The Endpoint Client Name from its template, the CoAP transport, the DM
  * layer and one session and registration machine per server. */
 static int start_servers(struct bridge *b)
@@ -279,12 +309,13 @@ static int start_servers(struct bridge *b)
 		log_err("cannot create the device management layer");
 		return -1;
 	}
+	if (start_access(b) < 0)
+		return -1;
 	b->servers = servers_new(b->loop, b->cio, b->oa, b->dm, b->cfg,
 				 b->endpoint);
 	if (!b->servers)
 		return -1;
-	plugin_host_set_instances_hook(b->plugins, servers_objects_changed,
-				       b->servers);
+	plugin_host_set_instances_hook(b->plugins, on_instances_changed, b);
 	model_set_change_hook(b->model, servers_value_changed, b->servers);
 	servers_start(b->servers);
 	return 0;
@@ -351,6 +382,7 @@ static void bridge_free(struct bridge *b)
 	cio_free(b->cio);
 	dm_free(b->dm);
 	plugin_host_free(b->plugins);
+	access_free(b->access);
 	oa_free(b->oa);
 	loop_free(b->loop);
 	model_free(b->model);

@@ -402,11 +402,16 @@ static bool is_numeric(struct link *l, const struct path *p)
 static int write_attributes(struct link *l, const struct path *p,
 			    const struct cio_incoming *in)
 {
+	struct dm_requester who = requester_of(l);
 	size_t lens[CIO_QUERY_MAX];
 	int rc;
 
 	if (p->len == 0 || !model_exists(oa_model(l->sv->oa), p))
 		return p->len == 0 ? -EINVAL : -ENOENT;
+	/* Write-Attributes needs the Read right (Access Control object,
+	 * resource 2: "R (Read, Observe, Write-Attributes)"). */
+	if ((rc = dm_check_access(l->sv->dm, &who, p, DM_ACCESS_READ)) < 0)
+		return rc;
 	for (size_t i = 0; i < in->n_query; i++)
 		lens[i] = strlen(in->query[i]);
 	rc = attrs_write(l->attrs, p, in->query, lens, in->n_query,
@@ -476,8 +481,9 @@ static void on_request(void *arg, struct cio_session *s,
 		int rc = write_attributes(l, &p, in);
 
 		cio_response_set(resp,
-				 rc == 0		? CIO_CODE(2, 4)
+				 rc == 0	 ? CIO_CODE(2, 4)
 				 : rc == -ENOENT ? CIO_CODE(4, 4)
+				 : rc == -EACCES ? CIO_CODE(4, 1)
 						 : CIO_CODE(4, 0),
 				 -1, NULL, 0);
 		return;

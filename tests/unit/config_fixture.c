@@ -105,6 +105,7 @@ void cfgfx_assert_server_defaults(const struct cfg_server *s)
 	assert_int_equal(s->ack_timeout_ms, 2000);
 	assert_int_equal(s->max_retransmit, 4);
 	assert_int_equal(s->queue_timeout, 93);
+	assert_int_equal(s->access, CFG_ACCESS_R);
 }
 
 /* Every default except the plugins list (see cfgfx_assert_defaults). */

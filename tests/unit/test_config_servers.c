@@ -312,6 +312,8 @@ static void test_server_errors(void **state)
 
 /* The observation and notification-store bounds. */
 static void test_server_notification_params(void **state)
+/* The access rights of a server on instances it does not own. */
+static void test_server_access(void **state)
 {
 	struct bridge_config *cfg;
 
@@ -346,6 +348,26 @@ static void test_server_notification_params(void **state)
 		SRV("uri = \"coap://h\"; confirmable_interval = 0;"),
 		"t.conf:3: servers.[0].confirmable_interval: expected an "
 		"integer 1..2147483647, got 0");
+	cfg = cfgfx_load_ok(SRV("uri = \"coap://h\"; access = \"cdewr\";"));
+	assert_int_equal(cfg->servers[0].access,
+			 CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_E |
+				 CFG_ACCESS_D | CFG_ACCESS_C);
+	cfg_free(cfg);
+	cfg = cfgfx_load_ok(SRV("uri = \"coap://h\"; access = \"\";"));
+	assert_int_equal(cfg->servers[0].access, 0);
+	cfg_free(cfg);
+	cfg = cfgfx_load_ok(SRV("uri = \"coap://h\"; access = \"we\";"));
+	assert_int_equal(cfg->servers[0].access, CFG_ACCESS_W | CFG_ACCESS_E);
+	cfg_free(cfg);
+	cfgfx_expect_error(SRV("uri = \"coap://h\"; access = \"rx\";"),
+			   "t.conf:3: servers.[0].access: unknown access "
+			   "letter 'x' in \"rx\" (expected r, w, e, d or c)");
+	cfgfx_expect_error(SRV("uri = \"coap://h\"; access = \"rwr\";"),
+			   "t.conf:3: servers.[0].access: access letter 'r' "
+			   "repeated in \"rwr\"");
+	cfgfx_expect_error(SRV("uri = \"coap://h\"; access = 1;"),
+			   "t.conf:3: servers.[0].access: expected a string, "
+			   "got an integer");
 }
 
 /* The CoAP transmission parameters and the queue mode timeout. */
@@ -531,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_server_errors),
 		cmocka_unit_test(test_server_coap_params),
 		cmocka_unit_test(test_server_notification_params),
+		cmocka_unit_test(test_server_access),
 		cmocka_unit_test(test_uri_hosts),
 	};
 
