@@ -178,6 +178,15 @@ struct cfg_device {
 	char *reboot_command;	     /* "" = reboot not supported */
 	char *factory_reset_command; /* "" = factory reset not supported */
 	char *timezone;		     /* "" = the system's */
+	char *utc_offset;	     /* "" = the system's, e.g. "+01:00" */
+	char *device_type;	     /* default "gateway" */
+	char *hardware_version;	     /* "" = device tree / DMI model */
+	char *software_version;	     /* "" = the OS and kernel release */
+	/* Root prefix of the host files the Device and Connectivity
+	 * Monitoring objects read (/proc, /sys, /etc); "" = "/" itself. */
+	char *host_root;
+	/* Interface /4/0 reports; "" = the default route's. */
+	char *network_interface;
 };
 
 struct cfg_mqtt {

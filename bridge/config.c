@@ -28,6 +28,12 @@ static const char *const device_keys[] = {
 	"reboot_command",
 	"factory_reset_command",
 	"timezone",
+	"utc_offset",
+	"device_type",
+	"hardware_version",
+	"software_version",
+	"host_root",
+	"network_interface",
 	NULL,
 };
 
@@ -62,6 +68,12 @@ void cfg_free(struct bridge_config *cfg)
 	free(cfg->device.reboot_command);
 	free(cfg->device.factory_reset_command);
 	free(cfg->device.timezone);
+	free(cfg->device.utc_offset);
+	free(cfg->device.device_type);
+	free(cfg->device.hardware_version);
+	free(cfg->device.software_version);
+	free(cfg->device.host_root);
+	free(cfg->device.network_interface);
 	for (size_t i = 0; i < cfg->n_servers; i++)
 		cfg_server_clear(&cfg->servers[i]);
 	free(cfg->servers);
@@ -140,6 +152,12 @@ static struct bridge_config *defaults(const char *source)
 	    cfg_set_string(&d->reboot_command, "") < 0 ||
 	    cfg_set_string(&d->factory_reset_command, "") < 0 ||
 	    cfg_set_string(&d->timezone, "") < 0 ||
+	    cfg_set_string(&d->utc_offset, "") < 0 ||
+	    cfg_set_string(&d->device_type, "gateway") < 0 ||
+	    cfg_set_string(&d->hardware_version, "") < 0 ||
+	    cfg_set_string(&d->software_version, "") < 0 ||
+	    cfg_set_string(&d->host_root, "") < 0 ||
+	    cfg_set_string(&d->network_interface, "") < 0 ||
 	    cfg_set_string(&m->host, "127.0.0.1") < 0 ||
 	    cfg_set_string(&m->client_id, "") < 0 ||
 	    cfg_set_string(&m->topic_prefix, "lwm2m/{endpoint}") < 0)
@@ -303,6 +321,36 @@ static int load_top(struct cfg_ctx *c, const config_setting_t *root,
 	return 0;
 }
 
+/* The device options the Device and Connectivity Monitoring objects
+ * cannot check later without failing at run time. */
+static int check_device(struct cfg_ctx *c, const config_setting_t *g,
+			const struct cfg_device *d)
+{
+	const char *ifn = d->network_interface;
+	const char *off = d->utc_offset;
+
+	if (ifn[0] && (strlen(ifn) > IFNAME_MAX || strchr(ifn, '/') ||
+		       ifn[0] == '.'))
+		return cfg_fail(c, config_setting_get_member(g, "network_interface"),
+				NULL,
+				"expected an interface name of at most %d "
+				"bytes without '/', got \"%s\"",
+				IFNAME_MAX, ifn);
+	if (off[0] && !((off[0] == '+' || off[0] == '-') &&
+			strlen(off) <= 6 &&
+			strspn(off + 1, "0123456789:") == strlen(off + 1)))
+		return cfg_fail(c, config_setting_get_member(g, "utc_offset"),
+				NULL,
+				"expected an offset like \"+01:00\" or "
+				"\"-05:30\", got \"%s\"",
+				off);
+	if (d->host_root[0] && d->host_root[0] != '/')
+		return cfg_fail(c, config_setting_get_member(g, "host_root"),
+				NULL, "expected an absolute directory, got \"%s\"",
+				d->host_root);
+	return 0;
+}
+
 static int load_device(struct cfg_ctx *c, const config_setting_t *root,
 		       struct cfg_device *d)
 {
@@ -321,7 +369,21 @@ static int load_device(struct cfg_ctx *c, const config_setting_t *root,
 				 &d->reboot_command)) < 0 ||
 	    (r = cfg_take_string(c, g, "factory_reset_command", false,
 				 &d->factory_reset_command)) < 0 ||
-	    (r = cfg_take_string(c, g, "timezone", false, &d->timezone)) < 0)
+	    (r = cfg_take_string(c, g, "timezone", false, &d->timezone)) < 0 ||
+	    (r = cfg_take_string(c, g, "utc_offset", false, &d->utc_offset)) <
+		    0 ||
+	    (r = cfg_take_string(c, g, "device_type", false,
+				 &d->device_type)) < 0 ||
+	    (r = cfg_take_string(c, g, "hardware_version", false,
+				 &d->hardware_version)) < 0 ||
+	    (r = cfg_take_string(c, g, "software_version", false,
+				 &d->software_version)) < 0 ||
+	    (r = cfg_take_string(c, g, "host_root", false, &d->host_root)) <
+		    0 ||
+	    (r = cfg_take_string(c, g, "network_interface", false,
+				 &d->network_interface)) < 0)
+		return r;
+	if ((r = check_device(c, g, d)) < 0)
 		return r;
 	return 0;
 }

@@ -12,7 +12,6 @@
 enum {
 	OID_SECURITY = 0,
 	OID_SERVER = 1,
-	OID_DEVICE = 3,
 };
 
 int core_security_mode_value(enum cfg_security mode)
@@ -152,53 +151,6 @@ static int populate_server(struct model *m, uint16_t iid,
 	return 0;
 }
 
-/* The Serial Number when the configuration gives none: the machine-id,
- * which is stable across reboots and unique per installation. */
-static void default_serial(char *buf, size_t cap)
-{
-	FILE *f = fopen("/etc/machine-id", "r");
-
-	buf[0] = '\0';
-	if (f) {
-		if (fgets(buf, (int)cap, f))
-			buf[strcspn(buf, "\r\n")] = '\0';
-		fclose(f);
-	}
-	if (buf[0] == '\0')
-		snprintf(buf, cap, "unknown");
-}
-
-static int populate_device(struct model *m, const struct bridge_config *cfg)
-{
-	char serial[64];
-	char bindings[8] = "U";
-	int rc;
-
-	if ((rc = add_instance(m, OID_DEVICE, 0)) < 0)
-		return rc;
-	if (cfg->device.serial_number && cfg->device.serial_number[0])
-		snprintf(serial, sizeof(serial), "%s",
-			 cfg->device.serial_number);
-	else
-		default_serial(serial, sizeof(serial));
-	for (size_t i = 0; i < cfg->n_servers; i++)
-		if (cfg->servers[i].binding_flags & CFG_BINDING_T) {
-			snprintf(bindings, sizeof(bindings), "UT");
-			break;
-		}
-	if ((rc = set(m, path_resource(OID_DEVICE, 0, 0),
-		      str(cfg->device.manufacturer))) ||
-	    (rc = set(m, path_resource(OID_DEVICE, 0, 1),
-		      str(cfg->device.model))) ||
-	    (rc = set(m, path_resource(OID_DEVICE, 0, 2), str(serial))) ||
-	    (rc = set(m, path_resource(OID_DEVICE, 0, 3), str(PACKAGE_VERSION))) ||
-	    (rc = set(m, path_resource_instance(OID_DEVICE, 0, 11, 0),
-		      integer(0))) ||
-	    (rc = set(m, path_resource(OID_DEVICE, 0, 16), str(bindings))))
-		return rc;
-	return 0;
-}
-
 int core_objects_populate(struct model *m, const struct bridge_config *cfg)
 {
 	int rc;
@@ -208,5 +160,6 @@ int core_objects_populate(struct model *m, const struct bridge_config *cfg)
 		    (rc = populate_server(m, (uint16_t)i, &cfg->servers[i])))
 			return rc;
 	}
-	return populate_device(m, cfg);
+	/* The Device instance (3) is device_object.c's. */
+	return 0;
 }

@@ -3,8 +3,7 @@
  * The core objects the bridge itself provides, filled from the
  * configuration at start-up (a factory bootstrap): one Security (0) and one
  * Server (1) instance per configured server, instance ids in configuration
- * order, and the Device (3) instance.  Later work writes more of the Device
- * object (time, memory, error codes) and wires its executable resources.
+ * order.  The Device instance (3) is served by device_object.h.
  */
 #ifndef BRIDGE_CORE_OBJECTS_H
 #define BRIDGE_CORE_OBJECTS_H
@@ -18,7 +17,7 @@ int core_security_mode_value(enum cfg_security mode);
 /*
  * Creates the instances above in m from cfg.  Returns 0; or a negative
  * errno after logging which resource was refused and why (the shipped
- * definitions of objects 0, 1 and 3 accept everything the configuration
+ * definitions of objects 0 and 1 accept everything the configuration
  * validator lets through, so a failure means a user's replacement object
  * definition does not fit).  On failure m may hold some of the instances;
  * the caller gives up on it.

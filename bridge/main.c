@@ -15,7 +15,9 @@
 #include "access.h"
 #include "cfg.h"
 #include "coap_io.h"
+#include "connmon.h"
 #include "core_objects.h"
+#include "device_object.h"
 #include "dm.h"
 #include "endpoint.h"
 #include "dump.h"
@@ -43,6 +45,8 @@ struct bridge {
 	struct model *model;
 	struct object_access *oa;
 	struct loop *loop;
+	struct device *device;
+	struct connmon *connmon;
 	struct plugin_host *plugins;
 	struct cio *cio;
 	struct dm *dm;
@@ -236,6 +240,31 @@ static int make_loop(struct bridge *b, bool signals)
 	return 0;
 }
 
+/* The Device (3) and Connectivity Monitoring (4) instances, from the host.
+ * They need the loop (deferred commands, the snapshot clock) and come
+ * before the plugins, so a plugin cannot take /3/0 or /4/0.  Without a
+ * definition of object 4 the bridge goes on without it. */
+static int make_host_objects(struct bridge *b)
+{
+	const struct cfg_device *d = &b->cfg->device;
+	struct connmon_opts co = { .root = d->host_root,
+				   .interface = d->network_interface };
+
+	b->device = device_new(b->loop, b->oa, b->cfg);
+	if (!b->device)
+		return -1;
+	b->connmon = connmon_new(b->loop, b->oa, &co);
+	if (!b->connmon) {
+		if (errno != ENOENT) {
+			log_err("cannot create /4/0");
+			return -1;
+		}
+		log_notice("no definition of object 4: no Connectivity "
+			   "Monitoring");
+	}
+	return 0;
+}
+
 /* Loads the configured plugins after the core objects exist.  An optional
  * plugin that fails has been logged and is left out; a required one ends
  * start-up. */
@@ -383,6 +412,8 @@ static void bridge_free(struct bridge *b)
 	dm_free(b->dm);
 	plugin_host_free(b->plugins);
 	access_free(b->access);
+	connmon_free(b->connmon);
+	device_free(b->device);
 	oa_free(b->oa);
 	loop_free(b->loop);
 	model_free(b->model);
@@ -416,7 +447,8 @@ int main(int argc, char **argv)
 	if (!opts.have_log_level)
 		log_set_level(b.cfg->log_level);
 	if (load_objects(&b) < 0 || build_model(&b) < 0 ||
-	    make_loop(&b, !opts.dump) < 0 || load_plugins(&b) < 0)
+	    make_loop(&b, !opts.dump) < 0 || make_host_objects(&b) < 0 ||
+	    load_plugins(&b) < 0)
 		goto out;
 	if (opts.dump) {
 		/* One turn of the loop, without waiting: what the plugins

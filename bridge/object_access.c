@@ -205,10 +205,14 @@ static void log_failure(const char *tag, const char *what, const struct path *p,
 
 /*
  * Calls the read callback of h for p (resource def res) and stores what it
- * returns.  h is copied first: the callback may unbind.
+ * returns.  h is copied first: the callback may unbind.  With quiet, a
+ * callback's -ENOENT is not logged: a Read above the resource asks for
+ * every resource of the definition, and "this instance has no such
+ * resource" (a Device without a battery) is then an answer, not a failure.
  */
-static int refresh(struct object_access *oa, const struct oa_handler *hp,
-		   const struct path *p, const struct schema_resource *res)
+static int refresh_q(struct object_access *oa, const struct oa_handler *hp,
+		     const struct path *p, const struct schema_resource *res,
+		     bool quiet)
 {
 	struct oa_handler h = *hp;
 	struct lwb_value v;
@@ -219,7 +223,8 @@ static int refresh(struct object_access *oa, const struct oa_handler *hp,
 	v.type = res->type;
 	rc = errno_from_plugin(h.ops.read(h.ctx, p->ids[2], riid_of(p), &v));
 	if (rc < 0) {
-		log_failure(h.tag, "read", p, rc);
+		if (!(quiet && rc == -ENOENT))
+			log_failure(h.tag, "read", p, rc);
 		return rc;
 	}
 	rc = model_set_at(oa->m, p, &v, oa_now_ms(oa));
@@ -234,6 +239,12 @@ static int refresh(struct object_access *oa, const struct oa_handler *hp,
 		where, lwb_type_name(v.type), lwb_type_name(res->type),
 		strerror(-rc));
 	return -EIO;
+}
+
+static int refresh(struct object_access *oa, const struct oa_handler *hp,
+		   const struct path *p, const struct schema_resource *res)
+{
+	return refresh_q(oa, hp, p, res, false);
 }
 
 int oa_read(struct object_access *oa, const struct path *p,
@@ -267,7 +278,7 @@ static int refresh_resource(struct object_access *oa, uint16_t oid,
 		return 0;
 	if (!res->multiple) {
 		p = path_resource(oid, iid, res->id);
-		rc = refresh(oa, h, &p, res);
+		rc = refresh_q(oa, h, &p, res, skip_enoent);
 		return rc == -ENOENT && skip_enoent ? 0 : rc;
 	}
 	for (int ri =
@@ -279,7 +290,7 @@ static int refresh_resource(struct object_access *oa, uint16_t oid,
 		if (!h || !h->ops.read)
 			return 0;
 		p = path_resource_instance(oid, iid, res->id, (uint16_t)ri);
-		rc = refresh(oa, h, &p, res);
+		rc = refresh_q(oa, h, &p, res, skip_enoent);
 		if (rc < 0 && !(rc == -ENOENT && skip_enoent))
 			return rc;
 	}

@@ -126,6 +126,12 @@ void cfgfx_assert_common_defaults(const struct bridge_config *cfg)
 	assert_string_equal(cfg->device.reboot_command, "");
 	assert_string_equal(cfg->device.factory_reset_command, "");
 	assert_string_equal(cfg->device.timezone, "");
+	assert_string_equal(cfg->device.utc_offset, "");
+	assert_string_equal(cfg->device.device_type, "gateway");
+	assert_string_equal(cfg->device.hardware_version, "");
+	assert_string_equal(cfg->device.software_version, "");
+	assert_string_equal(cfg->device.host_root, "");
+	assert_string_equal(cfg->device.network_interface, "");
 	assert_int_equal(cfg->n_servers, 1);
 	s = &cfg->servers[0];
 	assert_int_equal(s->short_server_id, 1);
