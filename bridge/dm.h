@@ -28,6 +28,7 @@ enum dm_content_format {
 	DM_CF_TEXT = 0,
 	DM_CF_LINK = 40,
 	DM_CF_OPAQUE = 42,
+	DM_CF_CBOR = 60, /* one value: codec_cbor_value.h */
 	DM_CF_SENML_JSON = 110,
 	DM_CF_SENML_CBOR = 112,
 	DM_CF_TLV = 11542,

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "codec_cbor_value.h"
 #include "codec_lwm2m_json.h"
 #include "codec_opaque.h"
 #include "codec_senml_cbor.h"
@@ -47,7 +48,7 @@ int dm_encode_records(struct dm *dm, int cf, const struct path *base)
 	}
 }
 
-/* One value, as text or opaque. */
+/* One value, as text, opaque or CBOR; any other format is 4.06. */
 static int encode_single(struct dm *dm, int cf, const struct lwb_value *v)
 {
 	size_t need = v->type == LWB_TYPE_OPAQUE || v->type == LWB_TYPE_STRING
@@ -57,13 +58,15 @@ static int encode_single(struct dm *dm, int cf, const struct lwb_value *v)
 
 	if ((n = dm_grow_buf(dm, need > 64 ? need : 64)) < 0)
 		return n;
-	if (cf == DM_CF_OPAQUE)
+	switch (cf) {
+	case DM_CF_OPAQUE:
 		return v->type == LWB_TYPE_OPAQUE
 			       ? opaque_encode(v, dm->buf, dm->cap_buf)
 			       : -EMEDIUMTYPE;
-	if (v->type == LWB_TYPE_OPAQUE && cf != DM_CF_TEXT)
-		return -EMEDIUMTYPE;
-	return text_encode(v, (char *)dm->buf, dm->cap_buf);
+	case DM_CF_CBOR: return cbor_value_encode(v, dm->buf, dm->cap_buf);
+	case DM_CF_TEXT: return text_encode(v, (char *)dm->buf, dm->cap_buf);
+	default: return -EMEDIUMTYPE;
+	}
 }
 
 bool dm_is_single_value(struct dm *dm, const struct path *p)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 
+#include "codec_cbor_value.h"
 #include "codec_lwm2m_json.h"
 #include "codec_opaque.h"
 #include "codec_senml_cbor.h"
@@ -87,6 +88,10 @@ void dm_op_write(struct dm *dm, const struct dm_requester *who,
 			rc = oa_write(dm->oa, p, &v);
 	} else if (req->content_format == DM_CF_OPAQUE) {
 		rc = opaque_decode(req->payload, req->payload_len, type, &v);
+		if (rc == 0)
+			rc = oa_write(dm->oa, p, &v);
+	} else if (req->content_format == DM_CF_CBOR) {
+		rc = cbor_value_decode(req->payload, req->payload_len, type, &v);
 		if (rc == 0)
 			rc = oa_write(dm->oa, p, &v);
 	} else {
