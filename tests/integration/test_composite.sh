@@ -71,6 +71,30 @@ ts_cmd a read-composite gw-test senml-json /3303/0/5750
 ts_wait a 1 "^RESPONSE .* op=read-composite path=/3303/0/5750 code=2.05 .*\"vs\":\"t-one\"" \
 	"test_ets_257: the failed Write-Composite changed nothing"
 
+# --- Observe-Composite: one observation over two paths of two objects.
+ts_cmd a observe-composite gw-test senml-json /3303/0/5700 /3304/0/5700
+ts_wait a 1 "^RESPONSE .* op=observe-composite path=/3303/0/5700,/3304/0/5700 code=2.05 obs=[0-9]* cf=110 " \
+	"test_ets_304: Observe-Composite is answered 2.05 with an Observe option"
+ts_wait a 2 "^NOTIFY .* op=observe-composite path=/3303/0/5700,/3304/0/5700 code=2.05 obs=[0-9]* cf=110 .*\"n\":\"3303/0/5700\".*\"n\":\"3304/0/5700\"" \
+	"test_ets_304: each notification carries both paths' values" 6
+ts_cmd a cancel-composite gw-test /3303/0/5700 /3304/0/5700
+ts_wait a 1 "^RESPONSE .* op=cancel-composite path=/3303/0/5700,/3304/0/5700 code=2.05 " \
+	"test_ets_305: the cancelling FETCH (Observe 1) is answered 2.05"
+sleep 1
+before=$(ts_count a '^NOTIFY .* op=observe-composite path=/3303/0/5700,/3304/0/5700 ')
+sleep 3
+expect_status_of "$(( $(ts_count a '^NOTIFY .* op=observe-composite path=/3303/0/5700,/3304/0/5700 ') - before ))" 0 \
+	"test_ets_305: no notification after the cancel"
+
+# --- 310: values that change only when written: a Write notifies.
+ts_cmd a observe-composite gw-test senml-cbor /3303/0/5750 /3304/0/5750
+ts_wait a 1 "^RESPONSE .* op=observe-composite path=/3303/0/5750,/3304/0/5750 code=2.05 obs=[0-9]* cf=112 " \
+	"test_ets_310: Observe-Composite in SenML CBOR"
+ts_cmd a write gw-test /3304/0/5750 h-three
+# "h-three" in hex: 682d7468726565
+ts_wait a 1 "^NOTIFY .* op=observe-composite path=/3303/0/5750,/3304/0/5750 code=2.05 obs=[0-9]* cf=112 .*hex=.*682d7468726565" \
+	"test_ets_310: writing one observed resource notifies the new value" 6
+
 stop_bridge
 ts_wait a 1 "^DEREGISTER" "de-registered"
 finish
