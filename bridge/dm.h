@@ -129,4 +129,20 @@ void dm_handle(struct dm *dm, const struct dm_requester *who,
 void dm_read(struct dm *dm, const struct dm_requester *who,
 	     const struct path *p, int accept, struct dm_response *resp);
 
+/* LwM2M 1.1 Read-Composite of n paths (object, instance, resource or
+ * resource instance; n <= 64) in accept (110 or 112; -1: 112), as a
+ * FETCH on the root answers it (dm_composite.c says what is left out);
+ * Observe-Composite notifications use it.  Same response rules as
+ * dm_handle. */
+void dm_read_composite(struct dm *dm, const struct dm_requester *who,
+		       const struct path *paths, size_t n, int accept,
+		       struct dm_response *resp);
+
+/* The path list of a composite request (FETCH payload, Content-Format
+ * 110 or 112) into out[0..max-1].  Returns the count, -EMEDIUMTYPE for
+ * another Content-Format, -EBADMSG (malformed) or -E2BIG (more than
+ * max). */
+int dm_composite_paths(const struct dm_request *req, struct path *out,
+		       size_t max);
+
 #endif

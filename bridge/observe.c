@@ -12,6 +12,7 @@
 
 struct obs {
 	struct obs_info info;
+	struct path *paths; /* composite: owned copy behind info.paths */
 	struct obs_engine *e;
 	struct loop_timer timer;
 	struct attr_set eff; /* effective attributes of info.path */
@@ -129,6 +130,7 @@ static void destroy_at(struct obs_engine *e, size_t i)
 
 	loop_timer_disarm(e->cfg.loop, &o->timer);
 	unlink_at(e, i);
+	free(o->paths);
 	free(o);
 }
 
@@ -358,6 +360,8 @@ static void store(struct obs_engine *e, struct obs *o, uint64_t now)
 	if (rc == 0 && (s = malloc(sizeof(*s) + len)) != NULL) {
 		s->next = NULL;
 		s->info = o->info;
+		s->info.paths = NULL; /* the payload is built: not needed */
+		s->info.n_paths = 0;
 		s->seq = next_seq(o);
 		s->cf = cf;
 		s->len = len;
@@ -545,32 +549,66 @@ void obs_free(struct obs_engine *e)
 	free(e);
 }
 
-static void resolve(struct obs_engine *e, struct obs *o)
+/* A composite observation: the smallest pmin and the smallest pmax of
+ * its paths (see obs_add_composite()). */
+static void resolve_composite(struct obs_engine *e, struct obs *o)
 {
-	attrs_resolve(e->cfg.attrs, &o->info.path, &e->cfg.defaults, &o->eff);
+	struct attr_set eff = {.has = 0};
+
+	for (size_t i = 0; i < o->info.n_paths; i++) {
+		struct attr_set a;
+
+		attrs_resolve(e->cfg.attrs, &o->paths[i], &e->cfg.defaults, &a);
+		if ((a.has & ATTR_PMIN) &&
+		    (!(eff.has & ATTR_PMIN) || a.pmin < eff.pmin)) {
+			eff.has |= ATTR_PMIN;
+			eff.pmin = a.pmin;
+		}
+		if ((a.has & ATTR_PMAX) && a.pmax > 0 &&
+		    (!(eff.has & ATTR_PMAX) || a.pmax < eff.pmax)) {
+			eff.has |= ATTR_PMAX;
+			eff.pmax = a.pmax;
+		}
+	}
+	o->eff = eff;
 }
 
-int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
-	    const struct path *path, int32_t accept, uint32_t *seq)
+static void resolve(struct obs_engine *e, struct obs *o)
+{
+	if (o->paths)
+		resolve_composite(e, o);
+	else
+		attrs_resolve(e->cfg.attrs, &o->info.path, &e->cfg.defaults,
+			      &o->eff);
+}
+
+/* obs_add() and obs_add_composite(): paths (n of them, copied into
+ * *owned by the caller; NULL for a single path) or path. */
+static int add(struct obs_engine *e, const uint8_t *token, size_t token_len,
+	       const struct path *path, struct path *owned, size_t n,
+	       int32_t accept, uint32_t *seq)
 {
 	uint64_t now;
 	struct obs *o;
 	int rc;
 
-	if (!e || token_len > OBS_TOKEN_MAX || (token_len && !token) || !path ||
-	    path->len < PATH_OBJECT || path->len > PATH_RESOURCE_INSTANCE)
-		return -EINVAL;
 	now = now_ms(e);
 	o = find_token(e, token, token_len);
 	if (o) {
 		/* Same token: the same entry, observing anew (RFC 7641). */
 		unlink_at(e, index_of(e, o));
+		free(o->paths);
+		o->paths = NULL;
 	} else {
-		if (e->n >= e->cfg.max_observations)
+		if (e->n >= e->cfg.max_observations) {
+			free(owned);
 			return -ENOSPC;
+		}
 		o = calloc(1, sizeof(*o));
-		if (!o)
+		if (!o) {
+			free(owned);
 			return -ENOMEM;
+		}
 		o->e = e;
 		o->seq = OBS_SEQ_MASK; /* the answer gets 0 */
 		o->last_con_ms = now;
@@ -579,7 +617,10 @@ int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 		o->info.token_len = (uint8_t)token_len;
 		loop_timer_init(&o->timer, obs_timer_cb, o);
 	}
-	o->info.path = *path;
+	o->paths = owned;
+	o->info.paths = owned;
+	o->info.n_paths = owned ? n : 0;
+	o->info.path = owned ? path_root() : *path;
 	o->info.accept = accept;
 	o->last_ms = now;
 	o->changed = false;
@@ -589,6 +630,7 @@ int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 		/* Only a replaced entry can get here with its array slot gone
 		 * (a new one had room checked, but realloc may still fail). */
 		loop_timer_disarm(e->cfg.loop, &o->timer);
+		free(o->paths);
 		free(o);
 		return rc;
 	}
@@ -598,6 +640,35 @@ int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 		*seq = next_seq(o);
 	schedule(e, o);
 	return 0;
+}
+
+int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
+	    const struct path *path, int32_t accept, uint32_t *seq)
+{
+	if (!e || token_len > OBS_TOKEN_MAX || (token_len && !token) || !path ||
+	    path->len < PATH_OBJECT || path->len > PATH_RESOURCE_INSTANCE)
+		return -EINVAL;
+	return add(e, token, token_len, path, NULL, 0, accept, seq);
+}
+
+int obs_add_composite(struct obs_engine *e, const uint8_t *token,
+		      size_t token_len, const struct path *paths, size_t n,
+		      int32_t accept, uint32_t *seq)
+{
+	struct path *owned;
+
+	if (!e || token_len > OBS_TOKEN_MAX || (token_len && !token) ||
+	    !paths || n == 0 || n > OBS_COMPOSITE_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (paths[i].len < PATH_OBJECT ||
+		    paths[i].len > PATH_RESOURCE_INSTANCE)
+			return -EINVAL;
+	owned = malloc(n * sizeof(*owned));
+	if (!owned)
+		return -ENOMEM;
+	memcpy(owned, paths, n * sizeof(*owned));
+	return add(e, token, token_len, NULL, owned, n, accept, seq);
 }
 
 int obs_cancel(struct obs_engine *e, const uint8_t *token, size_t token_len)
@@ -629,6 +700,17 @@ size_t obs_cancel_within(struct obs_engine *e, const struct path *path)
 	return k;
 }
 
+/* True if a change at path matches one of a composite observation's
+ * paths (above or below it, as for a plain observation). */
+static bool composite_matches(const struct obs *o, const struct path *path)
+{
+	for (size_t i = 0; i < o->info.n_paths; i++)
+		if (path_is_within(path, &o->paths[i]) ||
+		    path_is_within(&o->paths[i], path))
+			return true;
+	return false;
+}
+
 static void on_change(struct obs_engine *e, struct obs *o)
 {
 	double v;
@@ -653,10 +735,15 @@ void obs_value_changed(struct obs_engine *e, const struct path *path)
 
 	if (!e || !path || path->len > PATH_MAX_DEPTH)
 		return;
+	/* Composite observations sort first (their path is the root). */
+	for (i = 0; i < e->n && e->v[i]->paths; i++)
+		if (composite_matches(e->v[i], path))
+			on_change(e, e->v[i]);
 	/* Observations of path and below it: one run. */
 	for (i = lower_bound(e, path);
 	     i < e->n && path_is_within(&e->v[i]->info.path, path); i++)
-		on_change(e, e->v[i]);
+		if (!e->v[i]->paths)
+			on_change(e, e->v[i]);
 	/* Observations strictly above it: one run per ancestor. */
 	for (uint8_t d = 0; d + 1 < path->len; d++) {
 		prefix.ids[d] = path->ids[d];

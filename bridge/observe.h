@@ -141,8 +141,13 @@
 struct obs_info {
 	uint8_t token[OBS_TOKEN_MAX];
 	uint8_t token_len;
-	struct path path;
-	int32_t accept; /* Accept of the Observe request; -1: none */
+	struct path path; /* the root for a composite observation */
+	int32_t accept;	  /* Accept of the Observe request; -1: none */
+	/* Observe-Composite (obs_add_composite): its n_paths paths, owned by
+	 * the engine; NULL and 0 for a single-path observation.  Stored
+	 * notifications carry NULL (their payload is already built). */
+	const struct path *paths;
+	size_t n_paths;
 };
 
 struct obs_callbacks {
@@ -262,6 +267,30 @@ void obs_free(struct obs_engine *e);
  */
 int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 	    const struct path *path, int32_t accept, uint32_t *seq);
+
+/* Paths one composite observation may hold. */
+#define OBS_COMPOSITE_MAX 64
+
+/*
+ * Adds an Observe-Composite observation (LwM2M 1.1 Core §6.4.3: FETCH on
+ * the root with Observe 0) of n paths (1..OBS_COMPOSITE_MAX; each an
+ * object, instance, resource or resource instance; copied): ONE
+ * observation whose notification build() makes for all its paths
+ * (info->paths), due whenever a change matches any of them (the Matching
+ * rule, per path).  Its attributes: each path's effective pmin and pmax
+ * are resolved as for a plain observation; the observation uses the
+ * smallest pmin and the smallest pmax of them (so no path waits past its
+ * own pmax, and a change is never held longer than the most eager path
+ * asks); gt, lt and st are not used (every change notifies): the
+ * specification ties them to one numeric value, and a composite
+ * notification carries many.  obs_cancel_within() leaves composite
+ * observations alone (a deleted instance just drops out of the next
+ * notification).  Otherwise as obs_add() (same token: replaced; -EINVAL
+ * for n 0 or above the bound, or a root path; -ENOSPC; -ENOMEM).
+ */
+int obs_add_composite(struct obs_engine *e, const uint8_t *token,
+		      size_t token_len, const struct path *paths, size_t n,
+		      int32_t accept, uint32_t *seq);
 
 /*
  * Ends the observation with this token (GET with Observe 1, or an RST to

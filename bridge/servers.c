@@ -270,7 +270,11 @@ static int obs_build(void *ctx, const struct obs_info *info, uint8_t *buf,
 	struct dm_requester who = requester_of(l);
 	struct dm_response r;
 
-	dm_read(l->sv->dm, &who, &info->path, info->accept, &r);
+	if (info->n_paths)
+		dm_read_composite(l->sv->dm, &who, info->paths, info->n_paths,
+				  info->accept, &r);
+	else
+		dm_read(l->sv->dm, &who, &info->path, info->accept, &r);
 	if (r.code != CIO_CODE(2, 5))
 		return CIO_CODE_CLASS(r.code) == 4 ? -ENOENT : -EIO;
 	if (r.payload_len > cap)
@@ -440,6 +444,31 @@ static void observe_request(struct link *l, const struct path *p,
 		cio_response_set_observe(resp, seq);
 }
 
+/* LwM2M 1.1 Observe-Composite: FETCH on the root with Observe 0 (1
+ * cancels), on top of the Read-Composite dm answers. */
+static void observe_composite_request(struct link *l,
+				      const struct dm_request *req,
+				      const struct cio_incoming *in,
+				      const struct dm_response *out,
+				      struct cio_response *resp)
+{
+	struct path paths[OBS_COMPOSITE_MAX];
+	int accept = in->accept < 0 ? in->content_format : in->accept;
+	uint32_t seq;
+	int n;
+
+	if (in->observe == 1) {
+		obs_cancel(l->obs, in->token, in->token_len);
+		return;
+	}
+	if (out->code != CIO_CODE(2, 5) ||
+	    (n = dm_composite_paths(req, paths, OBS_COMPOSITE_MAX)) <= 0)
+		return;
+	if (obs_add_composite(l->obs, in->token, in->token_len, paths,
+			      (size_t)n, accept, &seq) == 0)
+		cio_response_set_observe(resp, seq);
+}
+
 static struct link *link_of(struct servers *sv, struct cio_session *s)
 {
 	for (size_t i = 0; i < sv->n_links; i++)
@@ -493,6 +522,8 @@ static void on_request(void *arg, struct cio_session *s,
 			 out.payload_len);
 	if (parsed && in->method == CIO_GET && in->observe >= 0)
 		observe_request(l, &p, in, &out, resp);
+	if (parsed && in->method == CIO_FETCH && p.len == 0 && in->observe >= 0)
+		observe_composite_request(l, &req, in, &out, resp);
 }
 
 /* ---- the Server object's executable resources ------------------------ */

@@ -76,7 +76,17 @@ enum ts_op {
 	TS_OP_OBSERVE,
 	TS_OP_CANCEL,
 	TS_OP_WRITE_ATTR,
+	TS_OP_READ_COMPOSITE,	 /* FETCH / */
+	TS_OP_WRITE_COMPOSITE,	 /* iPATCH / */
+	TS_OP_OBSERVE_COMPOSITE, /* FETCH / with Observe 0 */
+	TS_OP_CANCEL_COMPOSITE,	 /* FETCH / with Observe 1 */
 };
+
+/* An observation (GET or FETCH with Observe 0). */
+static inline bool ts_op_observes(enum ts_op op)
+{
+	return op == TS_OP_OBSERVE || op == TS_OP_OBSERVE_COMPOSITE;
+}
 
 /* A request sent and not yet answered, or an observation. */
 struct ts_pending {
@@ -85,7 +95,11 @@ struct ts_pending {
 	uint8_t tok[TS_TOKEN_MAX];
 	size_t tok_len;
 	char ep[TS_EP_MAX + 1];
-	char path[64];
+	char path[256]; /* composite: the paths joined by ',' */
+	/* composite observation: the FETCH payload, resent to cancel */
+	uint8_t body[512];
+	size_t body_len;
+	int body_cf;
 	bool answered;	/* observe: the first answer came, later ones notify */
 	bool cancelled; /* cancel-rst: RST the next notification */
 };
@@ -107,6 +121,7 @@ struct ts_server {
 	struct ts_reg regs[TS_MAX_REGS];
 	struct ts_fault fail_updates;
 	struct ts_fault fail_registers;
+	struct ts_fault fail_sends; /* POST /dp (LwM2M 1.1 Send) */
 	struct ts_pending pending[TS_MAX_PENDING];
 	struct ts_input script;
 	struct ts_input in;

@@ -15,7 +15,7 @@
 #include "path.h"
 #include "ts.h"
 
-#define MAX_WORDS 8
+#define MAX_WORDS 24
 #define VALUE_MAX 2048
 
 static const struct {
@@ -39,6 +39,7 @@ struct req {
 	size_t plen;
 	int observe;		  /* -1: none, 0 register, 1 deregister */
 	struct ts_pending *reuse; /* the observation whose token to use */
+	bool at_root;		  /* composite: Uri-Path is the root */
 };
 
 static void cmd_error(const char *cmd, const char *reason)
@@ -95,7 +96,7 @@ static struct ts_pending *find_observation(struct ts_server *s, const char *ep,
 {
 	for (size_t i = 0; i < TS_MAX_PENDING; i++) {
 		struct ts_pending *p = &s->pending[i];
-		if (p->used && p->op == TS_OP_OBSERVE && !strcmp(p->ep, ep) &&
+		if (p->used && ts_op_observes(p->op) && !strcmp(p->ep, ep) &&
 		    !strcmp(p->path, path))
 			return p;
 	}
@@ -157,6 +158,11 @@ static int send_req(struct ts_server *s, struct ts_reg *r, const struct req *q)
 		snprintf(p->ep, sizeof(p->ep), "%s", r->ep);
 		snprintf(p->path, sizeof(p->path), "%s", q->path);
 	}
+	if (q->op == TS_OP_OBSERVE_COMPOSITE && q->plen <= sizeof(p->body)) {
+		memcpy(p->body, q->payload, q->plen);
+		p->body_len = q->plen;
+		p->body_cf = q->cf;
+	}
 	pdu = coap_new_pdu(COAP_MESSAGE_CON, q->code, r->session);
 	if (!pdu || !coap_add_token(pdu, p->tok_len, p->tok))
 		goto out;
@@ -164,7 +170,8 @@ static int send_req(struct ts_server *s, struct ts_reg *r, const struct req *q)
 	    add_uint(&opts, COAP_OPTION_OBSERVE, (unsigned)q->observe))
 		goto out;
 	if (add_segments(&opts, COAP_OPTION_URI_PATH, r->root, '/') ||
-	    add_segments(&opts, COAP_OPTION_URI_PATH, q->path, '/'))
+	    (!q->at_root &&
+	     add_segments(&opts, COAP_OPTION_URI_PATH, q->path, '/')))
 		goto out;
 	if (q->cf >= 0 &&
 	    add_uint(&opts, COAP_OPTION_CONTENT_FORMAT, (unsigned)q->cf))
@@ -327,6 +334,142 @@ static int dm_command(struct ts_server *s, char **w, size_t n, char *rest)
 	return 0;
 }
 
+/* A SenML text string head (CBOR major type 3) for len bytes. */
+static size_t cbor_text_head(uint8_t *out, size_t len)
+{
+	if (len < 24) {
+		out[0] = (uint8_t)(0x60 | len);
+		return 1;
+	}
+	out[0] = 0x78;
+	out[1] = (uint8_t)len;
+	return 2;
+}
+
+/* The FETCH payload naming paths w[0..n-1]: SenML records with only "n",
+ * in SenML JSON (110) or SenML CBOR (112).  Returns its length or
+ * -EINVAL. */
+static int paths_payload(int cf, char **w, size_t n, uint8_t *out, size_t cap)
+{
+	size_t o = 0;
+
+	if (cf == 110) {
+		o = (size_t)snprintf((char *)out, cap, "[");
+		for (size_t i = 0; i < n; i++) {
+			int k = snprintf((char *)out + o, cap - o,
+					 "%s{\"n\":\"%s\"}", i ? "," : "",
+					 w[i]);
+			if (k < 0 || (size_t)k >= cap - o)
+				return -EINVAL;
+			o += (size_t)k;
+		}
+		if (o + 1 >= cap)
+			return -EINVAL;
+		out[o++] = ']';
+		return (int)o;
+	}
+	if (cf != 112 || n > 23)
+		return -EINVAL;
+	out[o++] = (uint8_t)(0x80 | n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(w[i]);
+		if (len > 255 || o + len + 4 > cap)
+			return -EINVAL;
+		out[o++] = 0xa1;
+		out[o++] = 0x00;
+		o += cbor_text_head(out + o, len);
+		memcpy(out + o, w[i], len);
+		o += len;
+	}
+	return (int)o;
+}
+
+/* "read-composite EP FMT PATH...", "observe-composite EP FMT PATH...",
+ * "cancel-composite EP PATH...", "write-composite EP FMT PAYLOAD". */
+static int composite_command(struct ts_server *s, char **w, size_t n)
+{
+	static uint8_t body[VALUE_MAX];
+	static char label[256];
+	const char *cmd = w[0];
+	struct req q = {.accept = -1, .cf = -1, .observe = -1, .at_root = true};
+	bool cancel = !strcmp(cmd, "cancel-composite");
+	size_t first = cancel ? 2 : 3;
+	int len;
+
+	if (n < first + 1) {
+		cmd_error(cmd, "usage");
+		return 0;
+	}
+	struct ts_reg *r = ts_rd_find_ep(s, w[1]);
+	if (!r) {
+		cmd_error(cmd, "unknown-endpoint");
+		return 0;
+	}
+	if (!cancel && (q.cf = parse_format(w[2])) < 0) {
+		cmd_error(cmd, "bad-format");
+		return 0;
+	}
+	if (!strcmp(cmd, "write-composite")) {
+		q.op = TS_OP_WRITE_COMPOSITE;
+		q.code = COAP_REQUEST_CODE_IPATCH;
+		if ((len = parse_value(w[3], body, sizeof(body))) < 0) {
+			cmd_error(cmd, "bad-value");
+			return 0;
+		}
+		q.path = "/";
+		q.payload = body;
+		q.plen = (size_t)len;
+		goto send;
+	}
+	label[0] = '\0';
+	for (size_t i = first; i < n; i++) {
+		struct path path;
+		size_t o = strlen(label);
+		if (path_parse(w[i], strlen(w[i]), &path) || w[i][0] != '/') {
+			cmd_error(cmd, "bad-path");
+			return 0;
+		}
+		snprintf(label + o, sizeof(label) - o, "%s%s", o ? "," : "",
+			 w[i]);
+	}
+	q.path = label;
+	q.code = COAP_REQUEST_CODE_FETCH;
+	if (cancel) {
+		struct ts_pending *p = find_observation(s, r->ep, label);
+		if (!p || p->cancelled || p->op != TS_OP_OBSERVE_COMPOSITE) {
+			cmd_error(cmd, "not-observed");
+			return 0;
+		}
+		q.op = TS_OP_CANCEL_COMPOSITE;
+		q.observe = 1;
+		q.reuse = p;
+		q.cf = p->body_cf;
+		q.payload = p->body;
+		q.plen = p->body_len;
+		goto send;
+	}
+	q.op = cmd[0] == 'r' ? TS_OP_READ_COMPOSITE : TS_OP_OBSERVE_COMPOSITE;
+	if (q.op == TS_OP_OBSERVE_COMPOSITE) {
+		q.observe = 0;
+		if (find_observation(s, r->ep, label)) {
+			cmd_error(cmd, "already-observed");
+			return 0;
+		}
+	}
+	if ((len = paths_payload(q.cf, w + first, n - first, body,
+				 sizeof(body))) < 0) {
+		cmd_error(cmd, "bad-format");
+		return 0;
+	}
+	q.payload = body;
+	q.plen = (size_t)len;
+send:;
+	int err = send_req(s, r, &q);
+	if (err)
+		cmd_error(cmd, send_error(err));
+	return 0;
+}
+
 /* "fail-updates CODE [COUNT]", "drop-updates [COUNT]", "... off". */
 static int fault_command(struct ts_fault *f, char **w, size_t n)
 {
@@ -418,6 +561,8 @@ int ts_cmd_run(struct ts_server *s, char *line)
 	} else if (!strcmp(c, "fail-registers") ||
 		   !strcmp(c, "drop-registers")) {
 		return fault_command(&s->fail_registers, w, n);
+	} else if (!strcmp(c, "fail-sends") || !strcmp(c, "drop-sends")) {
+		return fault_command(&s->fail_sends, w, n);
 	} else if (!strcmp(c, "wait-register")) {
 		const char *ep = n > 1 ? w[1] : "";
 		if (*ep && ts_rd_find_ep(s, ep))
@@ -443,6 +588,11 @@ int ts_cmd_run(struct ts_server *s, char *line)
 		for (size_t i = 1; i < n; i++)
 			ts_out(" %s", w[i]);
 		ts_out_end();
+	} else if (!strcmp(c, "read-composite") ||
+		   !strcmp(c, "write-composite") ||
+		   !strcmp(c, "observe-composite") ||
+		   !strcmp(c, "cancel-composite")) {
+		return composite_command(s, w, n);
 	} else if (!strcmp(c, "read") || !strcmp(c, "write") ||
 		   !strcmp(c, "write-update") || !strcmp(c, "create") ||
 		   !strcmp(c, "delete") || !strcmp(c, "execute") ||
@@ -462,7 +612,7 @@ size_t ts_cmd_outstanding(const struct ts_server *s)
 
 	for (size_t i = 0; i < TS_MAX_PENDING; i++) {
 		const struct ts_pending *p = &s->pending[i];
-		if (p->used && !(p->op == TS_OP_OBSERVE && p->answered))
+		if (p->used && !(ts_op_observes(p->op) && p->answered))
 			n++;
 	}
 	return n;

@@ -390,6 +390,39 @@ static void do_update(struct ts_server *s, struct ts_reg *r,
 	ts_out_end();
 }
 
+/* LwM2M 1.1 Send: POST /dp from a registered client, answered 2.04. */
+static void do_send(struct ts_server *s, coap_session_t *session,
+		    const coap_pdu_t *request, coap_pdu_t *response,
+		    const char *addr)
+{
+	struct ts_reg *r = NULL;
+	const uint8_t *data = NULL;
+	size_t len = 0, off, total;
+	char who[TS_EP_MAX + 8];
+	int cf = ts_pdu_cf(request);
+
+	for (size_t i = 0; i < TS_MAX_REGS && !r; i++)
+		if (s->regs[i].used && s->regs[i].session == session)
+			r = &s->regs[i];
+	if (!r) {
+		refuse(response, COAP_RESPONSE_CODE(404), "send",
+		       "not-registered", addr);
+		return;
+	}
+	snprintf(who, sizeof(who), "ep=%s", r->ep);
+	if (fault(&s->fail_sends, response, "send", who))
+		return;
+	coap_get_data_large(request, &len, &data, &off, &total);
+	coap_pdu_set_code(response, COAP_RESPONSE_CODE(204));
+	ts_out("SEND ep=%s", r->ep);
+	if (cf >= 0)
+		ts_out(" cf=%d", cf);
+	else
+		ts_out(" cf=none");
+	ts_out_payload(cf, data, len);
+	ts_out_end();
+}
+
 static void hnd_post(coap_resource_t *resource, coap_session_t *session,
 		     const coap_pdu_t *request, const coap_string_t *query,
 		     coap_pdu_t *response)
@@ -404,6 +437,10 @@ static void hnd_post(coap_resource_t *resource, coap_session_t *session,
 	int n = uri_path(request, path, sizeof(path));
 	if (n == 1 && !strcmp(path, "rd")) {
 		do_register(s, session, request, response, addr);
+		return;
+	}
+	if (n == 1 && !strcmp(path, "dp")) {
+		do_send(s, session, request, response, addr);
 		return;
 	}
 	struct ts_reg *r = n > 0 ? find_loc(s, path) : NULL;

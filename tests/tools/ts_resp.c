@@ -21,6 +21,10 @@ static const char *const op_names[] = {
 	[TS_OP_OBSERVE] = "observe",
 	[TS_OP_CANCEL] = "cancel",
 	[TS_OP_WRITE_ATTR] = "write-attr",
+	[TS_OP_READ_COMPOSITE] = "read-composite",
+	[TS_OP_WRITE_COMPOSITE] = "write-composite",
+	[TS_OP_OBSERVE_COMPOSITE] = "observe-composite",
+	[TS_OP_CANCEL_COMPOSITE] = "cancel-composite",
 };
 
 const char *ts_op_name(enum ts_op op)
@@ -137,14 +141,14 @@ static coap_response_t on_response(coap_session_t *session,
 		return COAP_RESPONSE_FAIL;
 	}
 	bool ok = COAP_RESPONSE_CLASS(coap_pdu_get_code(received)) == 2;
-	if (p->op == TS_OP_OBSERVE && p->answered) {
+	if (ts_op_observes(p->op) && p->answered) {
 		out_response("NOTIFY", p, received);
 		if (!ok || !obs)
 			p->used = false; /* the client ended it */
 		return COAP_RESPONSE_OK;
 	}
 	out_response("RESPONSE", p, received);
-	if (p->op == TS_OP_OBSERVE && ok && obs)
+	if (ts_op_observes(p->op) && ok && obs)
 		p->answered = true;
 	else
 		p->used = false;

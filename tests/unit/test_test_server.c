@@ -376,7 +376,8 @@ static void test_bad_commands(void **state)
 		 "ERROR cmd=write reason=bad-format"},
 		{"write-attr gw-1 /3/0", "ERROR cmd=write-attr reason=usage"},
 		{"sleep -1", "ERROR cmd=sleep reason=bad-time"},
-		{"a b c d e f g h i j", "ERROR cmd=a reason=too-many-words"},
+		{"a b c d e f g h i j k l m n o p q r s t u v w x y",
+		 "ERROR cmd=a reason=too-many-words"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fx_cmd(f, "%s", cases[i].line);
