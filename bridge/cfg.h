@@ -154,6 +154,7 @@ struct cfg_server {
 	uint32_t notification_store_count;
 	uint32_t notification_store_bytes;
 	uint32_t confirmable_interval;
+	/*
 	 * "access": with several servers, the rights this server gets on
 	 * object instances it does not own (access.h), as Access Control
 	 * ACL bits: CFG_ACCESS_* of the letters r w e d c, each at most

@@ -312,8 +312,6 @@ static void test_server_errors(void **state)
 
 /* The observation and notification-store bounds. */
 static void test_server_notification_params(void **state)
-/* The access rights of a server on instances it does not own. */
-static void test_server_access(void **state)
 {
 	struct bridge_config *cfg;
 
@@ -348,6 +346,14 @@ static void test_server_access(void **state)
 		SRV("uri = \"coap://h\"; confirmable_interval = 0;"),
 		"t.conf:3: servers.[0].confirmable_interval: expected an "
 		"integer 1..2147483647, got 0");
+}
+
+/* The access rights of a server on instances it does not own. */
+static void test_server_access(void **state)
+{
+	struct bridge_config *cfg;
+
+	(void)state;
 	cfg = cfgfx_load_ok(SRV("uri = \"coap://h\"; access = \"cdewr\";"));
 	assert_int_equal(cfg->servers[0].access,
 			 CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_E |
