@@ -303,6 +303,19 @@ int cio_response_set(struct cio_response *resp, int code, int content_format,
  */
 void cio_response_set_observe(struct cio_response *resp, uint32_t seq);
 
+/*
+ * Adds Location-Path options to the response, one per segment (a 2.01
+ * Created of an LwM2M Create carries "oid", "iid").  The n segments
+ * (NUL-terminated) are copied.  Returns 0, or -EINVAL for more than
+ * CIO_RESP_LOCATION_MAX segments or one longer than
+ * CIO_RESP_LOCATION_SEG_MAX bytes (nothing is added then).  May be called
+ * before or after cio_response_set(), at most once.
+ */
+#define CIO_RESP_LOCATION_MAX	  4
+#define CIO_RESP_LOCATION_SEG_MAX 15
+int cio_response_set_location(struct cio_response *resp,
+			      const char *const *segs, size_t n);
+
 /* ---- notifications (RFC 7641, server side) --------------------------- */
 
 /* Largest notification payload: one default block.  Block2 for

@@ -27,6 +27,8 @@ struct cio_response {
 	bool set;
 	bool observe_set;
 	uint32_t observe;
+	char location[CIO_RESP_LOCATION_MAX][CIO_RESP_LOCATION_SEG_MAX + 1];
+	size_t n_location;
 };
 
 /* Copy buffers for one request's strings: path and query. */
@@ -61,6 +63,20 @@ void cio_response_set_observe(struct cio_response *resp, uint32_t seq)
 {
 	resp->observe_set = true;
 	resp->observe = seq & 0xffffffu;
+}
+
+int cio_response_set_location(struct cio_response *resp,
+			      const char *const *segs, size_t n)
+{
+	if (n > CIO_RESP_LOCATION_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(segs[i]) > CIO_RESP_LOCATION_SEG_MAX)
+			return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		strcpy(resp->location[i], segs[i]);
+	resp->n_location = n;
+	return 0;
 }
 
 /* Copies every option number num into out[] (at most max, each at most
@@ -173,6 +189,10 @@ static void respond(coap_resource_t *res, coap_session_t *cs,
 			pdu, COAP_OPTION_OBSERVE,
 			coap_encode_var_safe(buf, sizeof(buf), resp->observe),
 			buf);
+	for (size_t i = 0; i < resp->n_location; i++)
+		coap_add_option(pdu, COAP_OPTION_LOCATION_PATH,
+				strlen(resp->location[i]),
+				(const uint8_t *)resp->location[i]);
 	/* Small bodies go in directly: libcoap 4.3.1's large-response path
 	 * drops a Content-Format of 0 (a zero-length option). */
 	if (resp->content_format >= 0 &&

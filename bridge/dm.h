@@ -4,9 +4,16 @@
  * answered from the object access layer, one file per operation
  * (dm_priv.h lists them).  Served: Read (GET) on objects, instances,
  * resources and resource instances in every content format the bridge
- * encodes; Write (PUT) of a resource or resource instance; Execute (POST
- * on a resource, arguments validated).  Operations not served yet answer
- * 4.05.  Write-Attributes and Observe are the caller's (servers.c): they
+ * encodes; Write (PUT: replace) and partial update (POST) of instances,
+ * resources and resource instances, checked whole before anything is
+ * applied (dm_write.c); Execute (POST on a resource, arguments
+ * validated); Create (POST /oid, answered 2.01 with the new instance in
+ * dm_response.location) and Delete (DELETE /oid/iid) of data-only
+ * instances: instances of objects no plugin serves, which the model alone
+ * holds (object_access.h; the codes chosen are listed in dm_create.c).
+ * After a 2.01 or 2.02 the caller tells every server (Update with the
+ * object list) and drops the deleted instance's attributes and
+ * observations (servers.c).  Operations not served yet answer 4.05.  Write-Attributes and Observe are the caller's (servers.c): they
  * need the server's attribute store and observe engine.
  *
  * Pure request-to-response: no I/O of its own, no libcoap type (the CoAP

@@ -50,6 +50,13 @@ int dm_keep_record(const struct record *rec, void *dm);
  * multi-value, or -EFBIG / -ENOMEM. */
 int dm_encode_records(struct dm *dm, int cf, const struct path *base);
 
+/* Decodes req's payload (TLV, LwM2M JSON, SenML JSON or SenML CBOR)
+ * relative to base, typed by the model's definitions, handing each
+ * record to fn(rec, ctx).  Returns the number of records, -EMEDIUMTYPE
+ * for another Content-Format, or the codec's / fn's error. */
+int dm_decode(struct dm *dm, const struct path *base,
+	      const struct dm_request *req, codec_record_fn fn, void *ctx);
+
 /* True for TLV, LwM2M JSON, SenML JSON and SenML CBOR. */
 bool dm_is_multi_format(int cf);
 

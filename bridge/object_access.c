@@ -389,6 +389,31 @@ int oa_write(struct object_access *oa, const struct path *p,
 	return rc < 0 ? rc : 0;
 }
 
+int oa_write_check(const struct object_access *oa, const struct path *p,
+		   const struct lwb_value *v)
+{
+	const struct schema_resource *res;
+	const struct oa_handler *h;
+	struct lwb_value checked;
+	int rc = lookup(oa, p, &res);
+
+	if (rc)
+		return rc;
+	if (!writable(res))
+		return -EOPNOTSUPP;
+	if ((rc = model_check(oa->m, p, v, &checked)) < 0)
+		return rc;
+	h = oa_handler(oa, p->ids[0], p->ids[1]);
+	return h && !h->ops.write ? -EOPNOTSUPP : 0;
+}
+
+bool oa_object_served(const struct object_access *oa, uint16_t oid)
+{
+	size_t at = lower(oa, key_of(oid, 0));
+
+	return at < oa->n && oa->b[at].key >> 16 == oid;
+}
+
 int oa_execute(struct object_access *oa, const struct path *p, const char *args,
 	       size_t args_len)
 {

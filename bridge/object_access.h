@@ -44,6 +44,7 @@
 #ifndef BRIDGE_OBJECT_ACCESS_H
 #define BRIDGE_OBJECT_ACCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -143,6 +144,26 @@ int oa_read_collect(struct object_access *oa, const struct path *p,
  */
 int oa_write(struct object_access *oa, const struct path *p,
 	     const struct lwb_value *v);
+
+/*
+ * Checks *v for /o/i/r or /o/i/r/ri exactly as oa_write would before it
+ * calls a write callback (definition, writable, type and range, a bound
+ * instance without write callback), without writing anything: lets a
+ * Write of several values refuse the whole payload before the first value
+ * is applied.  Returns 0 or the error oa_write would return at that point.
+ */
+int oa_write_check(const struct object_access *oa, const struct path *p,
+		   const struct lwb_value *v);
+
+/*
+ * True when a handler is bound to some instance of oid: the object is
+ * served by a plugin (or the core), whose instances a server can neither
+ * create (the plugin ABI has no create callback) nor delete.  Instances
+ * of objects nobody serves are "data-only": created by a server's Create,
+ * held by the model alone (reads return what was written), removed by
+ * its Delete.  O(log n).
+ */
+bool oa_object_served(const struct object_access *oa, uint16_t oid);
 
 /*
  * Executes /o/i/r with args_len bytes of arguments (0: none; already

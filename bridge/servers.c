@@ -477,6 +477,35 @@ static struct link *link_of(struct servers *sv, struct cio_session *s)
 	return NULL;
 }
 
+/* A Create (2.01) or Delete (2.02) went through: the new instance's
+ * Location-Path, or every server's attributes and observations of the
+ * deleted one dropped; then every server gets an Update with the new
+ * object list.  An observation of a deleted instance just ends (no 4.04
+ * notification: the server learns from the Update and its next request). */
+static void instances_changed(struct servers *sv, const struct path *deleted,
+			      const struct dm_response *out,
+			      struct cio_response *resp)
+{
+	char ids[2][8];
+	const char *segs[2] = { ids[0], ids[1] };
+
+	if (out->code == CIO_CODE(2, 1) && out->location.len == 2) {
+		for (size_t i = 0; i < 2; i++)
+			snprintf(ids[i], sizeof(ids[i]), "%u",
+				 (unsigned)out->location.ids[i]);
+		cio_response_set_location(resp, segs, 2);
+	}
+	if (out->code == CIO_CODE(2, 2))
+		for (size_t i = 0; i < sv->n_links; i++) {
+			/* attrs_clear on an empty store passes NULL to
+			 * memmove (UBSan): skip it there. */
+			if (attrs_count(sv->links[i].attrs) > 0)
+				attrs_clear(sv->links[i].attrs, deleted);
+			obs_cancel_within(sv->links[i].obs, deleted);
+		}
+	servers_objects_changed(sv);
+}
+
 static void on_request(void *arg, struct cio_session *s,
 		       const struct cio_incoming *in, struct cio_response *resp)
 {
@@ -520,6 +549,8 @@ static void on_request(void *arg, struct cio_session *s,
 	dm_handle(sv->dm, &who, &req, &out);
 	cio_response_set(resp, out.code, out.content_format, out.payload,
 			 out.payload_len);
+	if (parsed && (out.code == CIO_CODE(2, 1) || out.code == CIO_CODE(2, 2)))
+		instances_changed(sv, &p, &out, resp);
 	if (parsed && in->method == CIO_GET && in->observe >= 0)
 		observe_request(l, &p, in, &out, resp);
 	if (parsed && in->method == CIO_FETCH && p.len == 0 && in->observe >= 0)

@@ -43,6 +43,26 @@ struct ts_pending *ts_cmd_find_token(struct ts_server *s, const uint8_t *tok,
 	return NULL;
 }
 
+/* " loc=/a/b" for the Location-Path options of a response (a Create's
+ * 2.01), nothing without them. */
+static void out_location(const coap_pdu_t *received)
+{
+	coap_opt_iterator_t it;
+	coap_opt_filter_t filter;
+	coap_opt_t *opt;
+	bool first = true;
+
+	coap_option_filter_clear(&filter);
+	coap_option_filter_set(&filter, COAP_OPTION_LOCATION_PATH);
+	coap_option_iterator_init(received, &it, &filter);
+	while ((opt = coap_option_next(&it)) != NULL) {
+		ts_out("%s/%.*s", first ? " loc=" : "",
+		       (int)coap_opt_length(opt),
+		       (const char *)coap_opt_value(opt));
+		first = false;
+	}
+}
+
 static void out_response(const char *kind, const struct ts_pending *p,
 			 const coap_pdu_t *received)
 {
@@ -67,6 +87,7 @@ static void out_response(const char *kind, const struct ts_pending *p,
 	if (obs)
 		ts_out(" obs=%u", coap_decode_var_bytes(coap_opt_value(obs),
 							coap_opt_length(obs)));
+	out_location(received);
 	if (cf >= 0)
 		ts_out(" cf=%d", cf);
 	else
