@@ -377,6 +377,8 @@ size_t attrs_clear(struct attrs *a, const struct path *p)
 	j = i;
 	while (j < a->n && path_is_within(&a->v[j].path, p))
 		j++;
+	if (j == i)
+		return 0; /* nothing set there (a->v may still be NULL) */
 	memmove(&a->v[i], &a->v[j], (a->n - j) * sizeof(a->v[0]));
 	a->n -= j - i;
 	return j - i;
