@@ -358,26 +358,38 @@ int oa_read_collect(struct object_access *oa, const struct path *p,
 	return model_collect(oa->m, p, fn, ctx);
 }
 
-int oa_write(struct object_access *oa, const struct path *p,
-	     const struct lwb_value *v)
+/* What oa_write checks before it calls anything: the path, the
+ * definition's W, the value (converted into *checked) and, for a bound
+ * instance, that it has a write callback (*hp: the handler, or NULL). */
+static int check_write(const struct object_access *oa, const struct path *p,
+		       const struct lwb_value *v, struct lwb_value *checked,
+		       const struct oa_handler **hp)
 {
 	const struct schema_resource *res;
-	const struct oa_handler *hp;
-	struct lwb_value checked;
 	int rc = lookup(oa, p, &res);
 
 	if (rc)
 		return rc;
 	if (!writable(res))
 		return -EOPNOTSUPP;
-	if ((rc = model_check(oa->m, p, v, &checked)) < 0)
+	if ((rc = model_check(oa->m, p, v, checked)) < 0)
 		return rc;
-	hp = oa_handler(oa, p->ids[0], p->ids[1]);
+	*hp = oa_handler(oa, p->ids[0], p->ids[1]);
+	return *hp && !(*hp)->ops.write ? -EOPNOTSUPP : 0;
+}
+
+int oa_write(struct object_access *oa, const struct path *p,
+	     const struct lwb_value *v)
+{
+	const struct oa_handler *hp;
+	struct lwb_value checked;
+	int rc = check_write(oa, p, v, &checked, &hp);
+
+	if (rc < 0)
+		return rc;
 	if (hp) {
 		struct oa_handler h = *hp;
 
-		if (!h.ops.write)
-			return -EOPNOTSUPP;
 		rc = errno_from_plugin(
 			h.ops.write(h.ctx, p->ids[2], riid_of(p), &checked));
 		if (rc < 0) {
@@ -392,19 +404,10 @@ int oa_write(struct object_access *oa, const struct path *p,
 int oa_write_check(const struct object_access *oa, const struct path *p,
 		   const struct lwb_value *v)
 {
-	const struct schema_resource *res;
-	const struct oa_handler *h;
+	const struct oa_handler *hp;
 	struct lwb_value checked;
-	int rc = lookup(oa, p, &res);
 
-	if (rc)
-		return rc;
-	if (!writable(res))
-		return -EOPNOTSUPP;
-	if ((rc = model_check(oa->m, p, v, &checked)) < 0)
-		return rc;
-	h = oa_handler(oa, p->ids[0], p->ids[1]);
-	return h && !h->ops.write ? -EOPNOTSUPP : 0;
+	return check_write(oa, p, v, &checked, &hp);
 }
 
 bool oa_object_served(const struct object_access *oa, uint16_t oid)

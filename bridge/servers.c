@@ -497,10 +497,7 @@ static void instances_changed(struct servers *sv, const struct path *deleted,
 	}
 	if (out->code == CIO_CODE(2, 2))
 		for (size_t i = 0; i < sv->n_links; i++) {
-			/* attrs_clear on an empty store passes NULL to
-			 * memmove (UBSan): skip it there. */
-			if (attrs_count(sv->links[i].attrs) > 0)
-				attrs_clear(sv->links[i].attrs, deleted);
+			attrs_clear(sv->links[i].attrs, deleted);
 			obs_cancel_within(sv->links[i].obs, deleted);
 		}
 	servers_objects_changed(sv);

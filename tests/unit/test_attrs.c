@@ -252,6 +252,14 @@ static void test_inherit(void **state)
 	assert_int_equal(attrs_clear(a, &(struct path){.len = 0}), 1);
 	assert_int_equal(attrs_count(a), 0);
 	assert_int_equal(attrs_clear(NULL, &o), 0);
+	/* A store that never held anything (no array yet) clears nothing. */
+	{
+		struct attrs *fresh = attrs_new();
+
+		assert_non_null(fresh);
+		assert_int_equal(attrs_clear(fresh, &i0), 0);
+		attrs_free(fresh);
+	}
 }
 
 static void test_check_only(void **state)
