@@ -2,7 +2,8 @@
 # The bridge on its built-in defaults, as a first look: what it exposes
 # (--dump), then the daemon registering with a local LwM2M server (our test
 # server on 127.0.0.1:5683, the default server address), answering the
-# server's Reads, and de-registering when it stops.
+# server's Reads, notifying an observed temperature, and de-registering
+# when it stops.
 #   usage: sh scripts/demo.sh BRIDGE TEST_SERVER   (DEMO_SECONDS, default 8)
 set -u
 bridge=$1
@@ -48,8 +49,14 @@ for path in /3/0/0 /3/0 /3303/0/5700; do
 	printf 'read %s %s senml-json\n' "$ep" "$path" >"$tmp/cmd"
 done
 printf 'read %s /3303/0/5700\n' "$ep" >"$tmp/cmd"
+# Observe the simulated temperature: at most one notification a second
+# (pmin), at least one every 3 s (pmax), one for every change in between.
+printf 'write-attr %s /3303/0/5700 pmin=1&pmax=3\n' "$ep" >"$tmp/cmd"
+printf 'observe %s /3303/0/5700\n' "$ep" >"$tmp/cmd"
 sleep "$seconds"
-# The simulated temperature has moved on since the first read.
+# Cancel the observation (GET with Observe 1), then read once more: the
+# temperature has moved on since the first read.
+printf 'cancel %s /3303/0/5700\n' "$ep" >"$tmp/cmd"
 printf 'read %s /3303/0/5700\n' "$ep" >"$tmp/cmd"
 sleep 0.5
 kill -TERM $bridge_pid
