@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "path.h"
 
 /* libconfig's types, so that users of this header that never touch the
  * plugin settings need not include <libconfig.h>. */
@@ -97,6 +98,8 @@ enum {
  * allows neither +tcp nor the letters T and N; pmin <= pmax when pmax > 0.
  * File names are not opened here (that happens when connecting).
  */
+#define CFG_SEND_PATHS_MAX 16
+
 struct cfg_server {
 	unsigned line; /* line of the entry's "{" in the file; 0 = built in */
 	uint16_t short_server_id; /* 1..65534, unique */
@@ -161,6 +164,20 @@ struct cfg_server {
 	 * once; default "r".  Ignored with a single server.
 	 */
 	unsigned access;
+	/*
+	 * "send": LwM2M 1.1 Send reports to this server (bridge/send.h).
+	 * n_paths 0 = none.  mute_send is /1/x/23's initial value.
+	 */
+	struct cfg_send {
+		struct path paths[CFG_SEND_PATHS_MAX]; /* object..resource
+							  instance, not /0 */
+		size_t n_paths;
+		uint32_t interval;     /* s, 0..2^31-1, default 0 = none */
+		bool on_change;	       /* default false */
+		uint32_t min_interval; /* s, between reports, default 1 */
+		int format;	       /* 110 or 112 (default) */
+	} send;
+	bool mute_send; /* default false */
 };
 
 /* ACL bits (LwM2M 1.1 Core E.3, Access Control resource 2). */

@@ -87,6 +87,10 @@ int cfg_parse_uri(const char *uri, struct cfg_server *s, char *why,
 /* The built-in server (coap://127.0.0.1:5683, nosec).  0 or -ENOMEM. */
 int cfg_server_default(struct cfg_server *s);
 void cfg_server_clear(struct cfg_server *s);
+/* config_send.c: the "send" group and "mute_send" of server s (whose
+ * lwm2m_version is already set). */
+int cfg_load_send(struct cfg_ctx *c, const config_setting_t *grp,
+		  struct cfg_server *s);
 
 /* config_plugins.c: the plugins list. */
 int cfg_load_plugins(struct cfg_ctx *c, const config_setting_t *root,

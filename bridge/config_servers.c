@@ -55,6 +55,8 @@ static const char *const server_keys[] = {
 	"notification_store_bytes",
 	"confirmable_interval",
 	"access",
+	"send",
+	"mute_send",
 	NULL,
 };
 
@@ -139,6 +141,8 @@ static void server_init(struct cfg_server *s)
 	s->notification_store_bytes = 65536;
 	s->confirmable_interval = 86400; /* RFC 7641 4.5: once a day */
 	s->access = CFG_ACCESS_R;
+	s->send.min_interval = 1;
+	s->send.format = 112; /* SenML CBOR: the smaller one */
 }
 
 int cfg_server_default(struct cfg_server *s)
@@ -467,6 +471,8 @@ static int load_server(struct cfg_ctx *c, const config_setting_t *grp,
 	    (r = load_notifications(c, grp, s)) < 0)
 		return r;
 	s->lwm2m_version = (enum cfg_lwm2m_version)version;
+	if ((r = cfg_load_send(c, grp, s)) < 0)
+		return r;
 	return check_combinations(c, grp, s);
 }
 

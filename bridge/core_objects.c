@@ -148,6 +148,11 @@ static int populate_server(struct model *m, uint16_t iid,
 	     (rc = set(m, path_resource(OID_SERVER, iid, 20),
 		       uinteger(s->communication_sequence_retry_count)))))
 		return rc;
+	/* Mute Send (1.1): Send works only while it is present and false. */
+	if (def && schema_find_resource(def, 23) &&
+	    (rc = set(m, path_resource(OID_SERVER, iid, 23),
+		      boolean(s->mute_send))))
+		return rc;
 	return 0;
 }
 

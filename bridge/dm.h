@@ -145,6 +145,15 @@ void dm_read_composite(struct dm *dm, const struct dm_requester *who,
 		       const struct path *paths, size_t n, int accept,
 		       struct dm_response *resp);
 
+/* A Send report (LwM2M 1.1 POST /dp): the Read-Composite of paths in
+ * format (110 or 112), every record stamped with time (seconds since the
+ * epoch, written once as the base time).  Answers 4.04 when none of the
+ * paths could be read (nothing to report); otherwise as
+ * dm_read_composite. */
+void dm_read_report(struct dm *dm, const struct dm_requester *who,
+		    const struct path *paths, size_t n, int format, double time,
+		    struct dm_response *resp);
+
 /* The path list of a composite request (FETCH payload, Content-Format
  * 110 or 112) into out[0..max-1].  Returns the count, -EMEDIUMTYPE for
  * another Content-Format, -EBADMSG (malformed) or -E2BIG (more than

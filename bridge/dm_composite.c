@@ -104,9 +104,11 @@ static int keep_allowed(const struct record *rec, void *arg)
 	return f->allowed ? dm_keep_record(rec, dm) : 0;
 }
 
-void dm_read_composite(struct dm *dm, const struct dm_requester *who,
-		       const struct path *paths, size_t n, int accept,
-		       struct dm_response *resp)
+/* Read-Composite, and a Send report when time is not NULL: then every
+ * record is stamped with *time and the payload carries it as base time. */
+static void read_composite(struct dm *dm, const struct dm_requester *who,
+			   const struct path *paths, size_t n, int accept,
+			   const double *time, struct dm_response *resp)
 {
 	struct path p[SENML_PATHS_MAX];
 	struct path root = path_root();
@@ -150,7 +152,15 @@ void dm_read_composite(struct dm *dm, const struct dm_requester *who,
 		if (rc < 0)
 			goto fail;
 	}
-	if ((rc = dm_encode_records(dm, cf, &root)) < 0)
+	if (time && dm->n_recs == 0) {
+		dm_answer(resp, COAP_NOT_FOUND);
+		return;
+	}
+	for (size_t i = 0; time && i < dm->n_recs; i++) {
+		dm->recs[i].has_time = true;
+		dm->recs[i].time = *time;
+	}
+	if ((rc = dm_encode_records_at(dm, cf, &root, time)) < 0)
 		goto fail;
 	*resp = (struct dm_response){.code = COAP_CONTENT,
 				     .content_format = cf,
@@ -162,6 +172,20 @@ fail:
 		log_warnx("read-composite: cannot build the answer: %s",
 			  strerror(-rc));
 	dm_answer_errno(resp, rc);
+}
+
+void dm_read_composite(struct dm *dm, const struct dm_requester *who,
+		       const struct path *paths, size_t n, int accept,
+		       struct dm_response *resp)
+{
+	read_composite(dm, who, paths, n, accept, NULL, resp);
+}
+
+void dm_read_report(struct dm *dm, const struct dm_requester *who,
+		    const struct path *paths, size_t n, int format, double time,
+		    struct dm_response *resp)
+{
+	read_composite(dm, who, paths, n, format, &time, resp);
 }
 
 /* FETCH on the root. */

@@ -49,6 +49,11 @@ int dm_keep_record(const struct record *rec, void *dm);
  * as needed.  Returns the length, -EMEDIUMTYPE for a format that is not
  * multi-value, or -EFBIG / -ENOMEM. */
 int dm_encode_records(struct dm *dm, int cf, const struct path *base);
+/* The same with a base time (NULL: none): every record in dm->recs must
+ * then be timed (codec_senml_common.h).  TLV carries no time and ignores
+ * it. */
+int dm_encode_records_at(struct dm *dm, int cf, const struct path *base,
+			 const double *base_time);
 
 /* Decodes req's payload (TLV, LwM2M JSON, SenML JSON or SenML CBOR)
  * relative to base, typed by the model's definitions, handing each

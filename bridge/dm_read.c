@@ -15,37 +15,43 @@
 #include "log.h"
 
 static int encode_records_once(struct dm *dm, int cf, const struct path *base,
-			       size_t cap)
+			       const double *bt, size_t cap)
 {
 	switch (cf) {
 	case DM_CF_TLV:
 		return tlv_encode(base, dm->recs, dm->n_recs, dm->buf, cap);
 	case DM_CF_LWM2M_JSON:
-		return lwm2m_json_encode(base, dm->recs, dm->n_recs, NULL,
+		return lwm2m_json_encode(base, dm->recs, dm->n_recs, bt,
 					 (char *)dm->buf, cap);
 	case DM_CF_SENML_JSON:
-		return senml_json_encode(base, dm->recs, dm->n_recs, NULL,
+		return senml_json_encode(base, dm->recs, dm->n_recs, bt,
 					 (char *)dm->buf, cap);
 	case DM_CF_SENML_CBOR:
-		return senml_cbor_encode(base, dm->recs, dm->n_recs, NULL,
+		return senml_cbor_encode(base, dm->recs, dm->n_recs, bt,
 					 dm->buf, cap);
 	default: return -EMEDIUMTYPE;
 	}
 }
 
-int dm_encode_records(struct dm *dm, int cf, const struct path *base)
+int dm_encode_records_at(struct dm *dm, int cf, const struct path *base,
+			 const double *base_time)
 {
 	int n;
 
 	if (dm_grow_buf(dm, 1024) < 0)
 		return -ENOMEM;
 	for (;;) {
-		n = encode_records_once(dm, cf, base, dm->cap_buf);
+		n = encode_records_once(dm, cf, base, base_time, dm->cap_buf);
 		if (n != -ENOBUFS)
 			return n;
 		if ((n = dm_grow_buf(dm, dm->cap_buf * 2)) < 0)
 			return n;
 	}
+}
+
+int dm_encode_records(struct dm *dm, int cf, const struct path *base)
+{
+	return dm_encode_records_at(dm, cf, base, NULL);
 }
 
 /* One value, as text, opaque or CBOR; any other format is 4.06. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "attrs.h"
 #include "endpoint.h"
@@ -15,6 +16,7 @@
 #include "observe.h"
 #include "reg_message.h"
 #include "registration.h"
+#include "send.h"
 
 enum {
 	OID_SERVER = 1,
@@ -26,6 +28,7 @@ enum {
 	RID_STORING = 6,
 	RID_BINDING = 7,
 	RID_UPDATE_TRIGGER = 8,
+	RID_MUTE_SEND = 23,
 };
 
 struct link {
@@ -37,6 +40,7 @@ struct link {
 	struct reg *reg;
 	struct attrs *attrs;	 /* this server's notification attributes */
 	struct obs_engine *obs; /* its observations */
+	struct send_engine *send; /* its Send reports; NULL: none configured */
 };
 
 struct servers {
@@ -151,6 +155,15 @@ static void reg_reset_session(void *ctx)
 
 /* ---- hooks of the registration machine ------------------------------- */
 
+/* Notifications and Send reports may go to the server (true) or must wait
+ * (false). */
+static void set_reachable(struct link *l, bool reachable)
+{
+	obs_set_reachable(l->obs, reachable);
+	if (l->send)
+		send_set_reachable(l->send, reachable);
+}
+
 static int hook_payload(void *ctx, char *buf, size_t cap)
 {
 	struct link *l = ctx;
@@ -167,29 +180,25 @@ static void hook_reset(void *ctx)
 {
 	struct link *l = ctx;
 
-	obs_set_reachable(l->obs, false);
+	set_reachable(l, false);
 	obs_registration_reset(l->obs);
 }
 
 static void hook_sleep(void *ctx)
 {
-	struct link *l = ctx;
-
-	obs_set_reachable(l->obs, false);
+	set_reachable(ctx, false);
 }
 
 static void hook_flush(void *ctx)
 {
-	struct link *l = ctx;
-
-	obs_set_reachable(l->obs, true);
+	set_reachable(ctx, true);
 }
 
 static void hook_registered(void *ctx)
 {
 	struct link *l = ctx;
 
-	obs_set_reachable(l->obs, true);
+	set_reachable(l, true);
 
 	log_msg(LOG_LVL_NOTICE, l->tag, "registered with %s as %s, location %s",
 		l->cfg->uri, l->sv->endpoint, reg_location(l->reg));
@@ -209,7 +218,7 @@ static void hook_state(void *ctx, enum reg_state from, enum reg_state to)
 	case REG_STATE_DEREGISTERING:
 	case REG_STATE_DISABLED:
 	case REG_STATE_BACKOFF:
-	case REG_STATE_IDLE: obs_set_reachable(l->obs, false); break;
+	case REG_STATE_IDLE: set_reachable(l, false); break;
 	case REG_STATE_REGISTERING:
 	case REG_STATE_REGISTERED:
 	case REG_STATE_UPDATING:
@@ -554,6 +563,114 @@ static void on_request(void *arg, struct cio_session *s,
 		observe_composite_request(l, &req, in, &out, resp);
 }
 
+/* ---- Send (LwM2M 1.1 POST /dp) ---------------------------------------- */
+
+static int send_build(void *ctx, uint8_t *buf, size_t cap, size_t *len)
+{
+	struct link *l = ctx;
+	const struct cfg_send *cs = &l->cfg->send;
+	struct dm_requester who = requester_of(l);
+	struct dm_response r;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	dm_read_report(l->sv->dm, &who, cs->paths, cs->n_paths, cs->format,
+		       (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1e3,
+		       &r);
+	if (r.code == CIO_CODE(4, 4)) {
+		log_msg(LOG_LVL_WARNING, l->tag,
+			"send: none of the configured paths can be read");
+		return -ENOENT;
+	}
+	if (r.code != CIO_CODE(2, 5))
+		return -EIO;
+	if (r.payload_len > cap)
+		return -ENOBUFS;
+	memcpy(buf, r.payload, r.payload_len);
+	*len = r.payload_len;
+	return 0;
+}
+
+static void send_answered(void *arg, const struct cio_result *res)
+{
+	struct link *l = arg;
+
+	switch (res->status) {
+	case CIO_OK:
+		if (CIO_CODE_CLASS(res->code) != 2)
+			log_msg(LOG_LVL_WARNING, l->tag,
+				"send: the server refused a report: %d.%02d "
+				"(dropped)",
+				CIO_CODE_CLASS(res->code), res->code & 31);
+		send_result(l->send, res->code);
+		break;
+	case CIO_RESET: send_result(l->send, -ECONNRESET); break;
+	case CIO_CANCELLED: send_result(l->send, -ECANCELED); break;
+	case CIO_TIMEOUT:
+	case CIO_FAILED:
+	case CIO_BAD_RESPONSE:
+		log_msg(LOG_LVL_INFO, l->tag, "send: no answer to a report");
+		send_result(l->send, -ETIMEDOUT);
+		break;
+	}
+}
+
+static int send_post(void *ctx, const uint8_t *payload, size_t len)
+{
+	static const char *const dp[] = { "dp" };
+	struct link *l = ctx;
+	struct cio_req req = {
+		.method = CIO_POST,
+		.path = dp,
+		.n_path = 1,
+		.content_format = l->cfg->send.format,
+		.payload = payload,
+		.payload_len = len,
+		.confirmable = true,
+	};
+	int rc = cio_request(l->session, &req, send_answered, l);
+
+	if (rc == 0)
+		reg_activity(l->reg);
+	return rc;
+}
+
+static const struct send_callbacks send_cb = {
+	.build = send_build,
+	.post = send_post,
+	.wakeup = obs_wakeup,
+};
+
+/* The engine for a server with a "send" group; 0 when it has none. */
+static int send_init(struct link *l)
+{
+	const struct cfg_send *cs = &l->cfg->send;
+	struct send_config sc;
+
+	if (cs->n_paths == 0)
+		return 0;
+	send_config_init(&sc);
+	sc.loop = l->sv->loop;
+	sc.cb = &send_cb;
+	sc.ctx = l;
+	memcpy(sc.paths, cs->paths, cs->n_paths * sizeof(cs->paths[0]));
+	sc.n_paths = cs->n_paths;
+	sc.interval_ms = (uint64_t)cs->interval * 1000u;
+	sc.on_change = cs->on_change;
+	sc.min_interval_ms = (uint64_t)cs->min_interval * 1000u;
+	sc.storing = l->cfg->notification_storing;
+	sc.muted = l->cfg->mute_send;
+	sc.store_max_count = l->cfg->notification_store_count;
+	sc.store_max_bytes = l->cfg->notification_store_bytes;
+	l->send = send_new(&sc);
+	if (!l->send) {
+		log_msg(LOG_LVL_ERR, l->tag, "cannot set up Send: %s",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the Server object's executable resources ------------------------ */
 
 static void disable_later(void *arg)
@@ -643,6 +760,14 @@ static int server_write(void *ctx, uint16_t rid, uint16_t riid,
 		if (v->type != LWB_TYPE_BOOLEAN)
 			return -EINVAL;
 		obs_set_storing(l->obs, v->v.b);
+		if (l->send)
+			send_set_storing(l->send, v->v.b);
+		return 0;
+	case RID_MUTE_SEND:
+		if (v->type != LWB_TYPE_BOOLEAN)
+			return -EINVAL;
+		if (l->send)
+			send_set_muted(l->send, v->v.b);
 		return 0;
 	default: return 0;
 	}
@@ -726,6 +851,8 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 			strerror(errno));
 		return -1;
 	}
+	if (send_init(l) < 0)
+		return -1;
 	if (oa_bind(sv->oa, OID_SERVER, l->iid, &h) < 0) {
 		log_msg(LOG_LVL_ERR, l->tag, "cannot bind /1/%u", l->iid);
 		return -1;
@@ -782,8 +909,11 @@ void servers_value_changed(const struct path *p, void *arg)
 {
 	struct servers *sv = arg;
 
-	for (size_t i = 0; i < sv->n_links; i++)
+	for (size_t i = 0; i < sv->n_links; i++) {
 		obs_value_changed(sv->links[i].obs, p);
+		if (sv->links[i].send)
+			send_value_changed(sv->links[i].send, p);
+	}
 }
 
 void servers_objects_changed(void *arg)
@@ -807,6 +937,7 @@ void servers_free(struct servers *sv)
 		 * while the machine still exists to ignore them. */
 		cio_session_free(l->session);
 		reg_free(l->reg);
+		send_free(l->send);
 		obs_free(l->obs);
 		attrs_free(l->attrs);
 	}

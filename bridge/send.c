@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "config.h"
+
+#include "send.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One report, made and waiting (the head may be in flight). */
+struct report {
+	struct report *next;
+	size_t len;
+	uint8_t payload[]; /* len bytes */
+};
+
+struct send_engine {
+	struct send_config cfg;
+	struct send_callbacks cb;
+	struct loop_timer periodic;
+	struct loop_timer change; /* a report due on change */
+	struct loop_timer flush;  /* sends the head, next loop turn */
+	struct report *head, *tail;
+	size_t n_queued, queued_bytes;
+	bool reachable;
+	bool in_flight; /* head was posted; send_result() pending */
+	bool made_once;
+	uint64_t last_made_ms;
+	uint8_t *scratch;
+	size_t scratch_cap;
+	struct send_stats stats;
+};
+
+void send_config_init(struct send_config *cfg)
+{
+	*cfg = (struct send_config){
+		.min_interval_ms = 1000,
+		.storing = true,
+		.store_max_count = 64,
+		.store_max_bytes = 65536,
+		.payload_max = 65536,
+	};
+}
+
+static void pop_head(struct send_engine *e)
+{
+	struct report *r = e->head;
+
+	e->head = r->next;
+	if (!e->head)
+		e->tail = NULL;
+	e->n_queued--;
+	e->queued_bytes -= r->len;
+	free(r);
+}
+
+/* Drops the oldest reports not in flight until the bounds hold. */
+static void enforce_bounds(struct send_engine *e)
+{
+	while (e->n_queued > e->cfg.store_max_count ||
+	       e->queued_bytes > e->cfg.store_max_bytes) {
+		struct report **victim = &e->head;
+
+		if (e->in_flight)
+			victim = &e->head->next;
+		if (!*victim)
+			return; /* only the one in flight is left */
+		struct report *r = *victim;
+
+		*victim = r->next;
+		if (e->tail == r)
+			e->tail = victim == &e->head ? NULL : e->head;
+		e->n_queued--;
+		e->queued_bytes -= r->len;
+		free(r);
+		e->stats.dropped++;
+	}
+}
+
+static void schedule_flush(struct send_engine *e)
+{
+	if (e->reachable && !e->in_flight && e->head && !e->cfg.muted)
+		(void)loop_timer_arm(e->cfg.loop, &e->flush, 0, 0);
+}
+
+static void on_flush(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct send_engine *e = arg;
+
+	(void)loop;
+	(void)t;
+	if (!e->reachable || e->in_flight || !e->head || e->cfg.muted)
+		return;
+	e->stats.posted++;
+	if (e->cb.post(e->cfg.ctx, e->head->payload, e->head->len) == 0) {
+		e->in_flight = true;
+		return;
+	}
+	/* Not handed over: keep it for the next chance, or lose it. */
+	if (!e->cfg.storing) {
+		pop_head(e);
+		e->stats.dropped++;
+	}
+}
+
+/* Builds into the scratch buffer, growing it; returns the length. */
+static int build(struct send_engine *e, size_t *len)
+{
+	for (;;) {
+		int rc = e->cb.build(e->cfg.ctx, e->scratch, e->scratch_cap,
+				     len);
+
+		if (rc != -ENOBUFS)
+			return rc;
+		if (e->scratch_cap >= e->cfg.payload_max)
+			return -EMSGSIZE;
+		size_t cap = e->scratch_cap * 2;
+
+		if (cap > e->cfg.payload_max)
+			cap = e->cfg.payload_max;
+		uint8_t *p = realloc(e->scratch, cap);
+
+		if (!p)
+			return -ENOMEM;
+		e->scratch = p;
+		e->scratch_cap = cap;
+	}
+}
+
+static int make_report(struct send_engine *e)
+{
+	struct report *r;
+	size_t len = 0;
+	int rc;
+
+	if (e->cfg.muted) {
+		e->stats.muted++;
+		return -EPERM;
+	}
+	e->made_once = true;
+	e->last_made_ms = loop_now_ms(e->cfg.loop);
+	if (!e->reachable && !e->cfg.storing) {
+		e->stats.dropped++;
+		return 0;
+	}
+	if ((rc = build(e, &len)) < 0) {
+		e->stats.failed++;
+		return rc;
+	}
+	r = malloc(sizeof(*r) + len);
+	if (!r) {
+		e->stats.failed++;
+		return -ENOMEM;
+	}
+	r->next = NULL;
+	r->len = len;
+	memcpy(r->payload, e->scratch, len);
+	if (e->tail)
+		e->tail->next = r;
+	else
+		e->head = r;
+	e->tail = r;
+	e->n_queued++;
+	e->queued_bytes += len;
+	e->stats.made++;
+	enforce_bounds(e);
+	if (e->reachable)
+		schedule_flush(e);
+	else if (e->cb.wakeup)
+		e->cb.wakeup(e->cfg.ctx);
+	return 0;
+}
+
+static void on_periodic(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	(void)make_report(arg);
+}
+
+static void on_change(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	(void)make_report(arg);
+}
+
+struct send_engine *send_new(const struct send_config *cfg)
+{
+	struct send_engine *e;
+
+	if (!cfg || !cfg->loop || !cfg->cb || !cfg->cb->build ||
+	    !cfg->cb->post || cfg->n_paths == 0 ||
+	    cfg->n_paths > SEND_PATHS_MAX || cfg->store_max_count == 0 ||
+	    cfg->store_max_bytes == 0 || cfg->payload_max == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->cfg = *cfg;
+	e->cb = *cfg->cb;
+	e->cfg.cb = &e->cb;
+	e->scratch_cap = cfg->payload_max < 512 ? cfg->payload_max : 512;
+	e->scratch = malloc(e->scratch_cap);
+	if (!e->scratch) {
+		free(e);
+		return NULL;
+	}
+	loop_timer_init(&e->periodic, on_periodic, e);
+	loop_timer_init(&e->change, on_change, e);
+	loop_timer_init(&e->flush, on_flush, e);
+	if (cfg->interval_ms &&
+	    loop_timer_arm(cfg->loop, &e->periodic, cfg->interval_ms,
+			   cfg->interval_ms) < 0) {
+		send_free(e);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return e;
+}
+
+void send_free(struct send_engine *e)
+{
+	if (!e)
+		return;
+	loop_timer_disarm(e->cfg.loop, &e->periodic);
+	loop_timer_disarm(e->cfg.loop, &e->change);
+	loop_timer_disarm(e->cfg.loop, &e->flush);
+	while (e->head)
+		pop_head(e);
+	free(e->scratch);
+	free(e);
+}
+
+void send_set_reachable(struct send_engine *e, bool reachable)
+{
+	e->reachable = reachable;
+	schedule_flush(e);
+}
+
+void send_set_muted(struct send_engine *e, bool muted)
+{
+	e->cfg.muted = muted;
+	if (muted)
+		loop_timer_disarm(e->cfg.loop, &e->change);
+	schedule_flush(e);
+}
+
+void send_set_storing(struct send_engine *e, bool storing)
+{
+	e->cfg.storing = storing;
+}
+
+void send_value_changed(struct send_engine *e, const struct path *p)
+{
+	uint64_t now, due;
+	bool match = false;
+
+	if (!e->cfg.on_change || e->cfg.muted ||
+	    loop_timer_is_armed(&e->change))
+		return;
+	for (size_t i = 0; i < e->cfg.n_paths && !match; i++)
+		match = path_is_within(p, &e->cfg.paths[i]) ||
+			path_is_within(&e->cfg.paths[i], p);
+	if (!match)
+		return;
+	now = loop_now_ms(e->cfg.loop);
+	due = e->made_once ? e->last_made_ms + e->cfg.min_interval_ms : now;
+	(void)loop_timer_arm(e->cfg.loop, &e->change, due > now ? due - now : 0,
+			     0);
+}
+
+int send_now(struct send_engine *e)
+{
+	return make_report(e);
+}
+
+void send_result(struct send_engine *e, int code)
+{
+	if (!e->in_flight || !e->head)
+		return;
+	e->in_flight = false;
+	if (code >= 0) {
+		if (code >> 5 == 2)
+			e->stats.acked++;
+		else
+			e->stats.rejected++;
+		pop_head(e);
+		schedule_flush(e);
+		return;
+	}
+	/* No answer: keep it for the next chance (reachable again, or the
+	 * next report), unless storing is off. */
+	if (!e->cfg.storing) {
+		pop_head(e);
+		e->stats.dropped++;
+	}
+}
+
+const struct send_stats *send_get_stats(const struct send_engine *e)
+{
+	return &e->stats;
+}
+
+size_t send_queued(const struct send_engine *e)
+{
+	return e->n_queued;
+}
