@@ -107,6 +107,22 @@ if [ "$(bt_of b | wc -l)" -ge 5 ] && bt_of b | sort -n -c 2>/dev/null; then
 else not_ok "stored: every report in the order it was made" "$(bt_of b | tr '\n' ' ')"; fi
 stop_bridge
 
+# --- Queue mode: asleep after queue_timeout (1 s), a periodic report (every
+# --- 3 s) wakes the registration: an Update first, then the report.
+ts_start q 0
+bridge_conf "$tmp/q.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:$q_port\";
+	lifetime = 60; binding = \"UQ\"; queue_timeout = 1;
+	send = { paths = [ \"/3/0/1\" ]; interval = 3; }; }" "$device"
+start_bridge -c "$tmp/q.conf"
+ts_wait q 1 "^REGISTER ep=gw-test .* Q=1 " "queue: registered in queue mode"
+ts_wait q 1 "^SEND ep=gw-test " "queue: a report while asleep arrives" 6
+upd=$(grep -n '^UPDATE ' "$tmp/q.out" | head -1 | cut -d: -f1)
+snd=$(grep -n '^SEND ' "$tmp/q.out" | head -1 | cut -d: -f1)
+if [ -n "$upd" ] && [ -n "$snd" ] && [ "$upd" -lt "$snd" ]; then
+	ok "queue: the report woke the registration: Update, then the report"
+else not_ok "queue: the report woke the registration: Update, then the report" "$(cut -c1-120 "$tmp/q.out")"; fi
+stop_bridge
+
 # --- Configuration checks.
 bridge_conf "$tmp/c.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:5683\"; lwm2m_version = \"1.0\";
 	send = { paths = [ \"/3/0/0\" ]; interval = 5; }; }"
