@@ -34,7 +34,7 @@ do_rsp() {
 	ts_wait a "$n" "$pat" "$5"
 }
 
-# --- 205/212/215/233/234: set basic information (Write /1/0/1 Lifetime)
+# --- 205/212/215/220/233/234: set basic information (Write /1/0/1 Lifetime)
 # --- in each format; each is read back, and the Update carries lt=.
 do_rsp write /1/0/1 "61 text" 2.04 "test_ets_205: Write in text is answered 2.04"
 ts_wait a 1 "^UPDATE id=1 ep=gw-test lt=61 " "test_ets_205: the new lifetime goes out in an Update"
@@ -53,6 +53,12 @@ do_rsp write /1/0/1 "hex:81a321652f312f302f006131021841 senml-cbor" 2.04 \
 	"test_ets_234: Write in SenML CBOR is answered 2.04"
 do_rsp read /1/0/1 "text" 2.05 "test_ets_234: the lifetime reads back" "payload=65$"
 ts_wait a 1 "^UPDATE id=1 ep=gw-test lt=65 " "test_ets_234: the last lifetime goes out in an Update"
+# 220: plain CBOR (60) on a single resource: 66 is 18 42 (unsigned, one
+# byte follows); a CBOR text string where an integer belongs is 4.00.
+do_rsp write /1/0/1 "hex:1842 cbor" 2.04 "test_ets_220: Write in CBOR is answered 2.04"
+do_rsp read /1/0/1 "cbor" 2.05 "test_ets_220: the lifetime reads back in CBOR" "cf=60 len=2 hex=1842$"
+do_rsp write /1/0/1 "hex:623636 cbor" 4.00 "test_ets_220: a CBOR text string for an integer is 4.00"
+do_rsp read /1/0/1 "text" 2.05 "test_ets_220: the refused write changed nothing" "payload=66$"
 # A plugin's writable resource: the sim Digital Output State, in TLV.
 do_rsp write /3201/0/5550 "hex:e115ae01 tlv" 2.04 "test_ets_212: TLV Write of /3201/0/5550 (sim output)"
 do_rsp read /3201/0/5550 "text" 2.05 "test_ets_212: the output state reads back" "payload=1$"
@@ -62,7 +68,7 @@ do_rsp write /1/0/1 "abc text" 4.00 "test_ets_256: a Lifetime of \"abc\" is refu
 do_rsp write /1/0 '[{"bn":"/1/0/","n":"2","v":7},{"n":"1","vs":"x"}] senml-json' 4.00 \
 	"test_ets_256: a replace with one bad record is refused with 4.00"
 do_rsp read /1/0 "senml-json" 2.05 "test_ets_256: nothing of it was applied" \
-	'"n":"1","v":65},{"n":"2","v":0}'
+	'"n":"1","v":66},{"n":"2","v":0}'
 do_rsp write /1/0/0 "5 text" 4.05 "test_ets_256: the read-only Short Server ID is 4.05"
 do_rsp write /1/0 '[{"bn":"/1/0/","n":"0","v":5}] senml-json' 4.05 \
 	"test_ets_256: a read-only resource in an instance Write is 4.05"
@@ -72,7 +78,7 @@ do_rsp write /1/0 "x text" 4.15 "test_ets_256: text on an instance is 4.15"
 do_rsp write-update /1/0 '[{"bn":"/1/0/","n":"2","v":5},{"n":"3","v":30}] senml-json' 2.04 \
 	"test_ets_226: partial update of /1/0 is answered 2.04"
 do_rsp read /1/0 "senml-json" 2.05 "test_ets_226: pmin and pmax changed, lifetime kept" \
-	'"n":"1","v":65},{"n":"2","v":5},{"n":"3","v":30}'
+	'"n":"1","v":66},{"n":"2","v":5},{"n":"3","v":30}'
 
 # --- 270: Create with an instance id; the Update lists it.
 do_rsp create /3341 '[{"bn":"/3341/5/","n":"5527","vs":"hi"},{"n":"5548","v":40}] senml-json' \
