@@ -343,6 +343,22 @@ static int check_combinations(struct cfg_ctx *c, const config_setting_t *grp,
 		   s->scheme == CFG_SCHEME_COAPS_TCP;
 	unsigned needed = tcp ? CFG_BINDING_T : CFG_BINDING_U;
 
+	bool secure = s->scheme == CFG_SCHEME_COAPS ||
+		      s->scheme == CFG_SCHEME_COAPS_TCP;
+
+	/* What this build's libcoap cannot do is a configuration error, so
+	 * --check-config tells before the daemon fails to connect. */
+	if (secure && strcmp(BRIDGE_COAP_VARIANT, "notls") == 0)
+		return cfg_fail(c, grp, "uri",
+				"%s:// needs DTLS/TLS, and this lwm2m-bridge "
+				"was built without it (--with-dtls=no)",
+				scheme_names[s->scheme]);
+	if (s->security_mode == CFG_SEC_RPK &&
+	    strcmp(BRIDGE_COAP_VARIANT, "gnutls") != 0)
+		return cfg_fail(c, grp, "security_mode",
+				"\"rpk\" needs libcoap's GnuTLS variant; this "
+				"lwm2m-bridge was built with \"%s\"",
+				BRIDGE_COAP_VARIANT);
 	if (!(s->binding_flags & needed))
 		return cfg_fail(
 			c, where, member,

@@ -114,6 +114,18 @@ else
 	find build/dist -name test-suite.log -path '*_build*' -exec tail -60 {} \; 2>/dev/null
 fi
 
+# 4. A build without DTLS (libcoap-3-notls), for routers that only need
+#    plain CoAP: it builds and its own test passes (the others need DTLS).
+configure_in build/notls --enable-werror --with-dtls=no
+if make -s -C build/notls -j"$jobs" >/dev/null &&
+	make -s -C build/notls check TESTS=tests/integration/test_notls.sh; then
+	note "build without DTLS (--with-dtls=no): ok"
+else
+	status=1
+	note "build without DTLS (--with-dtls=no): FAILED"
+	cat build/notls/tests/integration/test_notls.log 2>/dev/null | tail -40
+fi
+
 printf "\nsetup: summary\n$summary"
 # One closing line that counts the test programs of the sanitizer run.
 pass=$(sed -n 's/^# PASS: *//p' build/asan/test-suite.log 2>/dev/null | head -1)
