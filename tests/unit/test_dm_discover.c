@@ -363,6 +363,13 @@ static void test_cbor_read(void **state)
 			 CODE(4, 6));
 	assert_int_equal(request(f, 1, "/3/0/9", 60, -1, NULL, 0, NULL),
 			 CODE(4, 4));
+	/* What does not exist is 4.04 whatever the Accept, not 4.06. */
+	assert_int_equal(request(f, 1, "/9999", 60, -1, NULL, 0, NULL),
+			 CODE(4, 4));
+	assert_int_equal(request(f, 1, "/3303/7", 0, -1, NULL, 0, NULL),
+			 CODE(4, 4));
+	assert_int_equal(request(f, 1, "/3/0/22", 60, -1, NULL, 0, NULL),
+			 CODE(4, 4));
 }
 
 static void test_cbor_write(void **state)
