@@ -482,6 +482,9 @@ check "$br" "4.00: Execute with a trailing comma" execute /3303/0/5605 0,
 check "$br" "4.00: Execute with an unquoted value (0=a)" execute /3303/0/5605 0=a
 check "$br" "4.00: Execute with an unterminated value" execute /3303/0/5605 "0='a"
 check "$br" "4.00: Execute with a space in the value" execute /3303/0/5605 "0='a b'"
+# The path is judged before the arguments.
+check "$nf" "4.04 before 4.00: bad arguments to a missing resource /3/0/99" execute /3/0/99 x
+check "$na" "4.05 before 4.00: bad arguments to the readable /3/0/0" execute /3/0/0 x
 
 # ---- errors: 4.00 Discover depth -----------------------------------------
 check "$br" "4.00: Discover with depth=4" discover /3 depth=4
