@@ -337,14 +337,16 @@ static void merge(struct attr_set *out, const struct attr_set *s,
 	out->has |= b;
 }
 
-void attrs_resolve(const struct attrs *a, const struct path *p,
-		   const struct attr_set *defaults, struct attr_set *out)
+void attrs_resolve_mode(const struct attrs *a, const struct path *p,
+			const struct attr_set *defaults, enum attrs_mode mode,
+			struct attr_set *out)
 {
 	struct path q = path_root();
 
 	memset(out, 0, sizeof(*out));
-	if (defaults)
+	if (defaults && mode == ATTRS_EFFECTIVE)
 		merge(out, defaults, ATTR_PMIN | ATTR_PMAX);
+	/* Object, instance, resource, resource instance: deeper wins. */
 	for (uint8_t i = 0; p && i < p->len && i < PATH_MAX_DEPTH; i++) {
 		const struct attr_set *s;
 
@@ -354,6 +356,8 @@ void attrs_resolve(const struct attrs *a, const struct path *p,
 		if (s)
 			merge(out, s, ATTR_ALL);
 	}
+	if (mode != ATTRS_EFFECTIVE)
+		return;
 	if (!(out->has & ATTR_PMIN)) {
 		out->has |= ATTR_PMIN;
 		out->pmin = 0;
@@ -364,6 +368,12 @@ void attrs_resolve(const struct attrs *a, const struct path *p,
 		    (ATTR_EPMIN | ATTR_EPMAX) &&
 	    out->epmax < out->epmin)
 		out->has &= ~ATTR_EPMAX;
+}
+
+void attrs_resolve(const struct attrs *a, const struct path *p,
+		   const struct attr_set *defaults, struct attr_set *out)
+{
+	attrs_resolve_mode(a, p, defaults, ATTRS_EFFECTIVE, out);
 }
 
 size_t attrs_clear(struct attrs *a, const struct path *p)

@@ -119,6 +119,26 @@ int attrs_get(const struct attrs *a, const struct path *p,
 void attrs_resolve(const struct attrs *a, const struct path *p,
 		   const struct attr_set *defaults, struct attr_set *out);
 
+/* What attrs_resolve_mode() adds to, or drops from, the attributes the
+ * levels of a path set. */
+enum attrs_mode {
+	/* The observe engine's view, attrs_resolve(): the Server object's
+	 * defaults below every level, pmin 0 when nothing sets it, and a
+	 * pmax below pmin (epmax below epmin) ignored. */
+	ATTRS_EFFECTIVE,
+	/* Discover's view: each attribute from the deepest of the levels
+	 * of p (p included) that sets it, and nothing else: no defaults
+	 * (defaults is ignored), no pmin 0, nothing dropped, so an
+	 * attribute nobody wrote is not shown. */
+	ATTRS_WRITTEN,
+};
+
+/* The attributes of path p in mode (see above) into *out; a may be NULL
+ * (nothing written).  Always fills *out. */
+void attrs_resolve_mode(const struct attrs *a, const struct path *p,
+			const struct attr_set *defaults, enum attrs_mode mode,
+			struct attr_set *out);
+
 /*
  * Removes every attribute set at p or below it (an instance was deleted,
  * or the server's registration is over: pass the root to clear all).

@@ -212,6 +212,45 @@ int link_put_token(struct link_writer *w, const char *name, const char *v,
 	return put_plain(w, name, v, len);
 }
 
+/* ";name" or ";name=ptoken" at text[*i..len); moves *i past it. */
+static bool attr_piece_ok(const char *text, size_t len, size_t *i)
+{
+	size_t start;
+
+	if (*i >= len || text[*i] != ';')
+		return false;
+	start = ++*i;
+	while (*i < len && is_name_char(text[*i]))
+		++*i;
+	if (*i == start)
+		return false;
+	if (*i < len && text[*i] == '=') {
+		start = ++*i;
+		while (*i < len && text[*i] != ';' && is_ptoken_char(text[*i]))
+			++*i;
+		if (*i == start)
+			return false;
+	}
+	return *i == len || text[*i] == ';';
+}
+
+int link_put_attr_text(struct link_writer *w, const char *text, size_t len)
+{
+	size_t off = 0;
+	int rc;
+
+	if (w->err < 0)
+		return w->err;
+	if (w->links == 0)
+		return commit(w, 0, -EINVAL);
+	for (size_t i = 0; i < len;) {
+		if (!attr_piece_ok(text, len, &i))
+			return commit(w, 0, -EINVAL);
+	}
+	rc = app(w, &off, text, len);
+	return commit(w, off, rc);
+}
+
 int link_put_string(struct link_writer *w, const char *name, const char *v,
 		    size_t len)
 {

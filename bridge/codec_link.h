@@ -62,6 +62,11 @@ int link_put_token(struct link_writer *w, const char *name, const char *v,
 		   size_t len);
 int link_put_string(struct link_writer *w, const char *name, const char *v,
 		    size_t len);
+/* Attributes of the current link already in link-format syntax, len
+ * bytes: "" or ";name=value" pieces (e.g. attrs_format()'s output): each
+ * piece a parmname, then "=" and a ptoken or nothing.  -EINVAL for
+ * anything else (a quoted string included: use link_put_string). */
+int link_put_attr_text(struct link_writer *w, const char *text, size_t len);
 /* Returns the text's length (without the NUL), or the first error. */
 int link_writer_finish(const struct link_writer *w);
 

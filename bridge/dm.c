@@ -106,9 +106,21 @@ static int access_check(struct dm *dm, const struct dm_requester *who,
 	return dm->access.check(dm->access.ctx, who->short_server_id, p, op);
 }
 
+/* The Security object holds credentials: it "MUST NOT be accessible by
+ * any other LwM2M Server" than the Bootstrap-Server (LwM2M 1.0.2 and 1.1
+ * Core §E.1; ETS 221), and the Bootstrap-Server reaches it through the
+ * Bootstrap interface, not this one: every operation here on /0 or below
+ * is 4.01, with or without access control. */
+static bool security_denied(const struct path *p)
+{
+	return p->len >= 1 && p->ids[0] == DM_OID_SECURITY;
+}
+
 int dm_check_access(struct dm *dm, const struct dm_requester *who,
 		    const struct path *p, enum dm_access_op op)
 {
+	if (security_denied(p))
+		return -EACCES;
 	return access_check(dm, who, p, op);
 }
 
@@ -117,7 +129,7 @@ void dm_read(struct dm *dm, const struct dm_requester *who,
 {
 	int rc;
 
-	if (p->len >= 1 && p->ids[0] == DM_OID_SECURITY) {
+	if (security_denied(p)) {
 		dm_answer(resp, COAP_UNAUTHORIZED);
 		return;
 	}
@@ -208,9 +220,7 @@ void dm_handle(struct dm *dm, const struct dm_requester *who,
 		dm_answer(resp, COAP_BAD_REQUEST);
 		return;
 	}
-	/* The Security object holds credentials: no LwM2M Server may touch
-	 * it (LwM2M 1.1 Core §E.1; ETS 221). */
-	if (p.len >= 1 && p.ids[0] == DM_OID_SECURITY) {
+	if (security_denied(&p)) {
 		dm_answer(resp, COAP_UNAUTHORIZED);
 		return;
 	}

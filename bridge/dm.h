@@ -13,8 +13,9 @@
  * holds (object_access.h; the codes chosen are listed in dm_create.c).
  * After a 2.01 or 2.02 the caller tells every server (Update with the
  * object list) and drops the deleted instance's attributes and
- * observations (servers.c).  Operations not served yet answer 4.05.  Write-Attributes and Observe are the caller's (servers.c): they
- * need the server's attribute store and observe engine.
+ * observations (servers.c).  Operations not served yet answer 4.05.
+ * Write-Attributes and Observe are the caller's (servers.c): they need the
+ * server's attribute store and observe engine.
  *
  * Pure request-to-response: no I/O of its own, no libcoap type (the CoAP
  * transport hands over a struct cio_incoming and gets the answer back).
@@ -117,10 +118,10 @@ void dm_free(struct dm *dm);
 /* Installs the access control hooks (copied; NULL: none). */
 void dm_set_access(struct dm *dm, const struct dm_access *access);
 
-/* The access check dm_handle applies before an operation (the installed
- * check hook; none for the Bootstrap-Server or the root), for operations
- * served outside dm_handle (Write-Attributes).  Returns 0, -EACCES or
- * -ENOENT. */
+/* The access check dm_handle applies before an operation, for operations
+ * served outside dm_handle (Write-Attributes): -EACCES for the Security
+ * object (0) and below, for everyone; then the installed check hook (none
+ * for the Bootstrap-Server or the root).  Returns 0, -EACCES or -ENOENT. */
 int dm_check_access(struct dm *dm, const struct dm_requester *who,
 		    const struct path *p, enum dm_access_op op);
 

@@ -88,62 +88,31 @@ static int parse_depth(const struct dm_request *req)
 	return depth;
 }
 
-/* Appends the attributes of set in attrs_format()'s order. */
+/* Appends set as attrs_format() writes it.  Its text always fits
+ * ATTRS_FORMAT_MAX, and its numbers are finite (attrs_write refuses the
+ * others): an error cannot happen, and would only leave the link bare. */
 static void put_attrs(struct link_writer *w, const struct attr_set *set)
 {
-	if (set->has & ATTR_PMIN)
-		link_put_uint(w, "pmin", set->pmin);
-	if (set->has & ATTR_PMAX)
-		link_put_uint(w, "pmax", set->pmax);
-	if (set->has & ATTR_GT)
-		link_put_double(w, "gt", set->gt);
-	if (set->has & ATTR_LT)
-		link_put_double(w, "lt", set->lt);
-	if (set->has & ATTR_ST)
-		link_put_double(w, "st", set->st);
-	if (set->has & ATTR_EPMIN)
-		link_put_uint(w, "epmin", set->epmin);
-	if (set->has & ATTR_EPMAX)
-		link_put_uint(w, "epmax", set->epmax);
+	char text[ATTRS_FORMAT_MAX];
+	int n = attrs_format(set, text, sizeof(text));
+
+	if (n > 0)
+		link_put_attr_text(w, text, (size_t)n);
 }
 
-/* The attributes a link for p shows: its effective ones for the target,
- * those written on exactly p below it, none below an object target. */
+/* The attributes a link for p shows: its own and inherited ones for the
+ * target (only what is written, attrs.h ATTRS_WRITTEN), those written on
+ * exactly p below it, none below an object target. */
 static void link_attrs(const struct discover *d, const struct path *p,
 		       struct attr_set *out)
 {
 	*out = (struct attr_set){0};
 	if (!d->attrs)
 		return;
-	if (!path_equal(p, d->target)) {
-		if (d->target->len != PATH_OBJECT)
-			attrs_get(d->attrs, p, out);
-		return;
-	}
-	/* Deepest level wins: overlay object, instance, ... onto out. */
-	for (uint8_t len = 1; len <= p->len; len++) {
-		struct path up = *p;
-		struct attr_set s;
-
-		up.len = len;
-		if (attrs_get(d->attrs, &up, &s) == 0)
-			continue;
-		if (s.has & ATTR_PMIN)
-			out->pmin = s.pmin;
-		if (s.has & ATTR_PMAX)
-			out->pmax = s.pmax;
-		if (s.has & ATTR_GT)
-			out->gt = s.gt;
-		if (s.has & ATTR_LT)
-			out->lt = s.lt;
-		if (s.has & ATTR_ST)
-			out->st = s.st;
-		if (s.has & ATTR_EPMIN)
-			out->epmin = s.epmin;
-		if (s.has & ATTR_EPMAX)
-			out->epmax = s.epmax;
-		out->has |= s.has;
-	}
+	if (path_equal(p, d->target))
+		attrs_resolve_mode(d->attrs, p, NULL, ATTRS_WRITTEN, out);
+	else if (d->target->len != PATH_OBJECT)
+		attrs_get(d->attrs, p, out);
 }
 
 static void put_link(struct discover *d, const struct path *p)

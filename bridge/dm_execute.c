@@ -46,6 +46,13 @@ void dm_op_execute(struct dm *dm, const struct dm_requester *who,
 		dm_answer(resp, COAP_METHOD_NOT_ALLOWED);
 		return;
 	}
+	/* What the path is first (4.04 / 4.05), then the arguments (4.00):
+	 * a malformed argument list on a resource that cannot be executed
+	 * at all is not the server's real mistake. */
+	if ((rc = oa_execute_check(dm->oa, p)) < 0) {
+		dm_answer_errno(resp, rc);
+		return;
+	}
 	if (!execute_args_valid(req->payload, req->payload_len)) {
 		dm_answer(resp, COAP_BAD_REQUEST);
 		return;

@@ -151,13 +151,16 @@ void dm_op_read(struct dm *dm, const struct dm_requester *who,
 		if ((n = encode_single(dm, cf, &v)) < 0)
 			goto fail;
 	} else {
+		/* Collected before the format is judged, so that a path that
+		 * does not exist (or may not be read) is 4.04 (4.01) in any
+		 * Accept, as a single value's is: 4.06 only for what exists. */
+		dm->n_recs = 0;
+		if ((n = collect(dm, who, p)) < 0)
+			goto fail;
 		if (!dm_is_multi_format(cf)) {
 			n = -EMEDIUMTYPE;
 			goto fail;
 		}
-		dm->n_recs = 0;
-		if ((n = collect(dm, who, p)) < 0)
-			goto fail;
 		if ((n = dm_encode_records(dm, cf, p)) < 0)
 			goto fail;
 	}

@@ -417,12 +417,10 @@ bool oa_object_served(const struct object_access *oa, uint16_t oid)
 	return at < oa->n && oa->b[at].key >> 16 == oid;
 }
 
-int oa_execute(struct object_access *oa, const struct path *p, const char *args,
-	       size_t args_len)
+int oa_execute_check(const struct object_access *oa, const struct path *p)
 {
 	const struct schema_resource *res;
 	const struct oa_handler *hp;
-	struct oa_handler h;
 	int rc;
 
 	if (p->len != PATH_RESOURCE)
@@ -434,9 +432,20 @@ int oa_execute(struct object_access *oa, const struct path *p, const char *args,
 	hp = oa_handler(oa, p->ids[0], p->ids[1]);
 	if (!hp || !hp->ops.execute)
 		return -EOPNOTSUPP;
-	h = *hp;
-	rc = errno_from_plugin(h.ops.execute(
-		h.ctx, p->ids[2], args_len ? args : "", args_len));
+	return 0;
+}
+
+int oa_execute(struct object_access *oa, const struct path *p, const char *args,
+	       size_t args_len)
+{
+	struct oa_handler h;
+	int rc;
+
+	if ((rc = oa_execute_check(oa, p)) < 0)
+		return rc;
+	h = *oa_handler(oa, p->ids[0], p->ids[1]);
+	rc = errno_from_plugin(h.ops.execute(h.ctx, p->ids[2],
+					     args_len ? args : "", args_len));
 	if (rc < 0) {
 		log_failure(h.tag, "execute", p, rc);
 		return rc;

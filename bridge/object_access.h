@@ -174,4 +174,12 @@ bool oa_object_served(const struct object_access *oa, uint16_t oid);
 int oa_execute(struct object_access *oa, const struct path *p, const char *args,
 	       size_t args_len);
 
+/*
+ * Checks /o/i/r exactly as oa_execute would before it calls the execute
+ * callback, without executing: lets the caller answer 4.04 / 4.05 before
+ * it judges the arguments.  Returns 0 or the error oa_execute would
+ * return at that point.
+ */
+int oa_execute_check(const struct object_access *oa, const struct path *p);
+
 #endif

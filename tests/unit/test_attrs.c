@@ -306,6 +306,51 @@ static void test_format(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* ATTRS_WRITTEN (Discover): the levels' own attributes, deepest first,
+ * with nothing added (no defaults, no pmin 0) and nothing dropped. */
+static void test_resolve_written(void **state)
+{
+	struct attrs *a = *state;
+	struct path o = path_object(3303), i0 = path_instance(3303, 0);
+	struct path r = path_resource(3303, 0, 5700);
+	struct attr_set d = {
+		.has = ATTR_PMIN | ATTR_PMAX, .pmin = 3, .pmax = 300};
+	struct attr_set s;
+
+	attrs_resolve_mode(a, &r, &d, ATTRS_WRITTEN, &s);
+	assert_int_equal(s.has, 0);
+	attrs_resolve_mode(NULL, &r, NULL, ATTRS_WRITTEN, &s);
+	assert_int_equal(s.has, 0);
+
+	assert_int_equal(wr(a, o, "pmin=10", false), 0);
+	assert_int_equal(wr(a, i0, "pmax=60&pmin=20", false), 0);
+	assert_int_equal(wr(a, r, "gt=30&pmax=15", true), 0);
+	attrs_resolve_mode(a, &o, &d, ATTRS_WRITTEN, &s);
+	assert_int_equal(s.has, ATTR_PMIN);
+	assert_int_equal(s.pmin, 10);
+	attrs_resolve_mode(a, &i0, &d, ATTRS_WRITTEN, &s);
+	assert_int_equal(s.has, ATTR_PMIN | ATTR_PMAX);
+	assert_int_equal(s.pmin, 20);
+	assert_int_equal(s.pmax, 60);
+	/* The resource's pmax 15 is below the instance's pmin 20: shown as
+	 * written here, ignored by the effective view. */
+	attrs_resolve_mode(a, &r, &d, ATTRS_WRITTEN, &s);
+	assert_int_equal(s.has, ATTR_PMIN | ATTR_PMAX | ATTR_GT);
+	assert_int_equal(s.pmin, 20);
+	assert_int_equal(s.pmax, 15);
+	assert_true(s.gt == 30);
+	attrs_resolve_mode(a, &r, &d, ATTRS_EFFECTIVE, &s);
+	assert_int_equal(s.has, ATTR_PMIN | ATTR_GT);
+	/* A sibling instance: only the object's pmin, no default pmax. */
+	r = path_resource(3303, 1, 5700);
+	attrs_resolve_mode(a, &r, &d, ATTRS_WRITTEN, &s);
+	assert_int_equal(s.has, ATTR_PMIN);
+	assert_int_equal(s.pmin, 10);
+	attrs_resolve(a, &r, &d, &s);
+	assert_int_equal(s.has, ATTR_PMIN | ATTR_PMAX);
+	assert_int_equal(s.pmax, 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +362,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inherit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_written, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_check_only, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_format, setup, teardown),

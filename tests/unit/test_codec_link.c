@@ -157,6 +157,41 @@ static void test_write_discover(void **state)
 	assert_string_equal(buf, want);
 }
 
+/* Pre-formatted attributes (attrs_format's output) go in as they are;
+ * anything that is not ";name[=ptoken]" pieces is refused whole. */
+static void test_write_attr_text(void **state)
+{
+	static const char *const bad[] = {"pmin=1", ";",	";=1",
+					  ";pmin=", ";pmin=1;", ";a b",
+					  ";a=1,2", ";t=\"x\"", ";pmin=1 "};
+	struct link_writer w;
+	char buf[64];
+	struct path p = path_resource(3, 0, 6);
+
+	(void)state;
+	link_writer_init(&w, buf, sizeof(buf));
+	assert_int_equal(link_put_attr_text(&w, ";pmin=1", 7), -EINVAL);
+	link_writer_init(&w, buf, sizeof(buf));
+	assert_int_equal(link_put_path(&w, &p), 0);
+	assert_int_equal(link_put_uint(&w, "dim", 2), 0);
+	assert_int_equal(link_put_attr_text(&w, "", 0), 0);
+	assert_int_equal(link_put_attr_text(&w, ";pmin=10;gt=-2.5;obs", 20), 0);
+	assert_int_equal(link_writer_finish(&w), 34);
+	assert_string_equal(buf, "</3/0/6>;dim=2;pmin=10;gt=-2.5;obs");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		link_writer_init(&w, buf, sizeof(buf));
+		assert_int_equal(link_put_path(&w, &p), 0);
+		assert_int_equal(link_put_attr_text(&w, bad[i], strlen(bad[i])),
+				 -EINVAL);
+		assert_string_equal(buf, "</3/0/6>");
+	}
+	/* Too long for the buffer: nothing of it is written. */
+	link_writer_init(&w, buf, 12);
+	assert_int_equal(link_put_path(&w, &p), 0);
+	assert_int_equal(link_put_attr_text(&w, ";pmin=10", 8), -ENOBUFS);
+	assert_string_equal(buf, "</3/0/6>");
+}
+
 static void test_write_nobufs(void **state)
 {
 	struct link_writer w;
@@ -446,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_register_payload),
 		cmocka_unit_test(test_write_discover),
+		cmocka_unit_test(test_write_attr_text),
 		cmocka_unit_test(test_write_nobufs),
 		cmocka_unit_test(test_write_invalid),
 		cmocka_unit_test(test_parse_register_payload),

@@ -588,6 +588,38 @@ static void test_delete(void **state)
 	assert_int_equal(model_instance_count(f->m, TD), 0);
 }
 
+/* ---- the Security object (ETS 221) ------------------------------------ */
+
+/* Every operation on /0 is 4.01, and so is the check Write-Attributes
+ * relies on (dm_check_access), which without an access control hook used
+ * to let /0 through. */
+static void test_security_object_refused(void **state)
+{
+	struct fixture *f = *state;
+	static const struct path paths[] = {
+		{.ids = {0}, .len = 1},
+		{.ids = {0, 0}, .len = 2},
+		{.ids = {0, 0, 0}, .len = 3},
+	};
+	struct path server = path_instance(1, 0);
+
+	assert_int_equal(model_instance_create(f->m, 0, 0), 0);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		assert_int_equal(dm_check_access(f->dm, &f->who, &paths[i],
+						 DM_ACCESS_READ),
+				 -EACCES);
+		dm_read(f->dm, &f->who, &paths[i], -1, &f->resp);
+		assert_int_equal(f->resp.code, COAP_UNAUTHORIZED);
+	}
+	assert_int_equal(
+		dm_check_access(f->dm, &f->who, &server, DM_ACCESS_READ), 0);
+	assert_int_equal(request(f, GET, "/0/0", -1), COAP_UNAUTHORIZED);
+	assert_int_equal(send_text(f, PUT, "/0/0/0", DM_CF_TEXT, "coap://x"),
+			 COAP_UNAUTHORIZED);
+	f->len = 0;
+	assert_int_equal(request(f, POST, "/0/0/0", -1), COAP_UNAUTHORIZED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +633,7 @@ int main(void)
 		T(test_create_with_and_without_id),
 		T(test_create_refused),
 		T(test_delete),
+		T(test_security_object_refused),
 #undef T
 	};
 

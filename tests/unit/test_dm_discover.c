@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Discover (GET, Accept 40) and single-value CBOR (Content-Format 60)
- * through dm_handle, on a data model built from the shipped objects/:
+ * Discover (GET, Accept 40), single-value CBOR (Content-Format 60) and
+ * the order of Execute's answers through dm_handle, on a data model built
+ * from the shipped objects/:
  *   /3/0     Device, bound to a handler that writes and executes (so its
  *            executable resources 4, 5, 12 exist); values 0, 11/0, 11/1,
  *            13, 14
@@ -363,6 +364,13 @@ static void test_cbor_read(void **state)
 			 CODE(4, 6));
 	assert_int_equal(request(f, 1, "/3/0/9", 60, -1, NULL, 0, NULL),
 			 CODE(4, 4));
+	/* What does not exist is 4.04 whatever the Accept, not 4.06. */
+	assert_int_equal(request(f, 1, "/9999", 60, -1, NULL, 0, NULL),
+			 CODE(4, 4));
+	assert_int_equal(request(f, 1, "/3303/7", 0, -1, NULL, 0, NULL),
+			 CODE(4, 4));
+	assert_int_equal(request(f, 1, "/3/0/22", 60, -1, NULL, 0, NULL),
+			 CODE(4, 4));
 }
 
 static void test_cbor_write(void **state)
@@ -407,6 +415,26 @@ static void test_cbor_write(void **state)
 			 CODE(4, 5));
 }
 
+/* ---- Execute: the path is judged before the arguments ------------------ */
+
+static int execute(struct fixture *f, const char *path, const char *args)
+{
+	return request(f, 2, path, -1, -1, args, strlen(args), NULL);
+}
+
+static void test_execute_answer_order(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(execute(f, "/3/0/4", "0='a',1"), CODE(2, 4));
+	assert_int_equal(execute(f, "/3/0/4", "x"), CODE(4, 0));
+	/* Bad arguments on what cannot be executed: the path's answer. */
+	assert_int_equal(execute(f, "/3/0/0", "x"), CODE(4, 5));
+	assert_int_equal(execute(f, "/3/0/99", "x"), CODE(4, 4));
+	assert_int_equal(execute(f, "/3/1/4", "x"), CODE(4, 4));
+	assert_int_equal(execute(f, "/9999/0/1", "x"), CODE(4, 4));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +448,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cbor_write, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_execute_answer_order,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -699,9 +699,27 @@ static void test_execute(void **state)
 	assert_int_equal(ex(f, path_resource_instance(OT, 0, R_RUN, 0), NULL),
 			 -EINVAL);
 	assert_int_equal(f->fake.execs, 0);
+	/* oa_execute_check answers the same, and executes nothing. */
+	{
+		const struct path run = path_resource(OT, 0, R_RUN);
+		const struct path num = path_resource(OT, 0, R_INT);
+		const struct path none = path_resource(OT, 0, 50);
+		const struct path gone = path_resource(OT, 8, R_RUN);
+
+		assert_int_equal(oa_execute_check(f->oa, &run), 0);
+		assert_int_equal(oa_execute_check(f->oa, &num), -EOPNOTSUPP);
+		assert_int_equal(oa_execute_check(f->oa, &none), -ENOENT);
+		assert_int_equal(oa_execute_check(f->oa, &gone), -ENOENT);
+		assert_int_equal(f->fake.execs, 0);
+	}
 	assert_int_equal(oa_unbind(f->oa, OT, 0), 0);
 	assert_int_equal(oa_bind(f->oa, OT, 0, &h), 0);
 	assert_int_equal(ex(f, path_resource(OT, 0, R_RUN), NULL), -EOPNOTSUPP);
+	{
+		const struct path run = path_resource(OT, 0, R_RUN);
+
+		assert_int_equal(oa_execute_check(f->oa, &run), -EOPNOTSUPP);
+	}
 }
 
 static void test_clock(void **state)
