@@ -124,26 +124,29 @@ else not_ok "queue: the report woke the registration: Update, then the report" "
 stop_bridge
 
 # --- Configuration checks.
-bridge_conf "$tmp/c.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:5683\"; lwm2m_version = \"1.0\";
-	send = { paths = [ \"/3/0/0\" ]; interval = 5; }; }"
-run_bridge -c "$tmp/c.conf" --check-config
-expect_status 1 "config: Send on a 1.0 server is refused"
-expect_output "servers.\[0\].send: Send is LwM2M 1.1: it needs lwm2m_version \"1.1\"" "config: the error says why"
-bridge_conf "$tmp/d.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:5683\";
-	send = { paths = [ \"/3/0/0\" ]; }; }"
-run_bridge -c "$tmp/d.conf" --check-config
-expect_output "send: nothing makes a report: set interval" "config: a Send without a trigger is refused"
-bridge_conf "$tmp/e.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:5683\";
-	send = { paths = [ \"/0/0/3\" ]; interval = 5; }; }"
-run_bridge -c "$tmp/e.conf" --check-config
-expect_output "the Security object (/0) is never reported" "config: the Security object cannot be sent"
-bridge_conf "$tmp/f.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:5683\";
-	send = { paths = [ \"3/0\" ]; interval = 5; }; }"
-run_bridge -c "$tmp/f.conf" --check-config
-expect_output "\"3/0\" is not an LwM2M path" "config: a path without its slash is refused"
-bridge_conf "$tmp/g.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:5683\";
-	send = { paths = [ \"/3/0\" ]; interval = 5; format = \"tlv\"; }; }"
-run_bridge -c "$tmp/g.conf" --check-config
-expect_output "expected \"senml-json\" or \"senml-cbor\", got \"tlv\"" "config: only SenML formats"
+# conf_refused SEND_AND_MORE PATTERN DESCRIPTION: --check-config of one
+# server with SEND_AND_MORE in its entry fails (status 1) saying PATTERN.
+conf_refused() {
+	bridge_conf "$tmp/c.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:5683\"; $1 }"
+	run_bridge -c "$tmp/c.conf" --check-config
+	expect_status 1 "config: $3 (status)"
+	expect_output "$2" "config: $3"
+}
+conf_refused 'lwm2m_version = "1.0"; send = { paths = [ "/3/0/0" ]; interval = 5; };' \
+	'servers.\[0\].send: Send is LwM2M 1.1: it needs lwm2m_version "1.1"' "Send on a 1.0 server is refused"
+conf_refused 'send = { paths = [ "/3/0/0" ]; };' \
+	"send: nothing makes a report: set interval" "a Send without a trigger is refused"
+conf_refused 'send = { paths = [ "/0/0/3" ]; interval = 5; };' \
+	"the Security object (/0) is never reported" "the Security object cannot be sent"
+conf_refused 'send = { paths = [ "3/0" ]; interval = 5; };' \
+	'"3/0" is not an LwM2M path' "a path without its slash is refused"
+conf_refused 'send = { paths = [ "/3/0", "/3/0/" ]; interval = 5; };' \
+	'"/3/0/" is listed twice' "a path listed twice is refused"
+conf_refused 'send = { paths = [ ]; interval = 5; };' \
+	"expected 1 to 16 paths, got 0" "an empty path list is refused"
+conf_refused 'send = { paths = [ "/3/0" ]; interval = 5; format = "tlv"; };' \
+	'expected "senml-json" or "senml-cbor", got "tlv"' "only SenML formats"
+conf_refused 'send = { paths = [ "/3/0" ]; interval = 5; often = true; };' \
+	"unknown" "an unknown key in send is refused"
 
 finish
