@@ -145,13 +145,17 @@ void dm_op_read(struct dm *dm, const struct dm_requester *who,
 		if ((n = encode_single(dm, cf, &v)) < 0)
 			goto fail;
 	} else {
+		/* Collected first: a path that does not exist (an object or
+		 * resource the schema lacks) is 4.04 whatever the Accept; only
+		 * an existing one that a single-value format cannot carry is
+		 * 4.06. */
+		dm->n_recs = 0;
+		if ((n = collect(dm, who, p)) < 0)
+			goto fail;
 		if (!dm_is_multi_format(cf)) {
 			n = -EMEDIUMTYPE;
 			goto fail;
 		}
-		dm->n_recs = 0;
-		if ((n = collect(dm, who, p)) < 0)
-			goto fail;
 		if ((n = dm_encode_records(dm, cf, p)) < 0)
 			goto fail;
 	}
