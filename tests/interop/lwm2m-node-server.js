@@ -10,6 +10,12 @@
  * Commands on stdin, one per line:
  *   read EP /O/I/R          read one resource as text/plain
  *   write EP /O/I/R VALUE   write one resource as text/plain
+ *   execute EP /O/I/R [ARGS]
+ *   discover EP /O[/I[/R]]
+ *   write-attributes EP /O[/I[/R]] NAME=VALUE[&NAME=VALUE...]
+ *   observe EP /O/I/R       then NOTIFY lines
+ *   cancel EP /O/I/R        forget it; the next notification gets RST
+ *   create EP /O/I          the library's Create (POST /O/I, no payload)
  *   quit                    stop and exit 0
  * The process also exits 0 on SIGTERM, SIGINT and when stdin closes.
  */
@@ -126,81 +132,194 @@ function queryOf(req) {
     return query;
 }
 
-function parseResourcePath(path) {
-    var m = /^\/([0-9]{1,5})\/([0-9]{1,5})\/([0-9]{1,5})$/.exec(path || '');
-    return m ? [m[1], m[2], m[3]] : null;
+/* "/O/I/R" (or, with minLen below 3, "/O" and "/O/I"): the ids as strings,
+ * or null. */
+function parsePath(path, minLen) {
+    var m = /^((?:\/[0-9]{1,5}){1,3})$/.exec(path || '');
+    if (!m) {
+        return null;
+    }
+    var ids = path.slice(1).split('/');
+    return ids.length >= minLen ? ids : null;
 }
 
 /*
- * Reads the resource and prints READ or READ-ERROR.  The library's own
- * timeout is CoAP's EXCHANGE_LIFETIME (about 247 s); a test cannot wait
- * that long, so a read not answered within readTimeoutMs is reported as
- * an error and its late answer, if any, is ignored.
+ * Runs one library operation on the device registered as ep and prints
+ * "KIND ep=EP path=PATH DETAIL" or "KIND-ERROR ep=EP path=PATH error=...".
+ * start(device, done) calls the library; done(error, detail) reports.
+ * The library's own timeout is CoAP's EXCHANGE_LIFETIME (about 247 s); a
+ * test cannot wait that long, so an operation not answered within
+ * readTimeoutMs is reported as an error and its late answer is ignored.
  */
-function readResource(ep, path) {
-    var ids = parseResourcePath(path);
-    if (!ids) {
-        emit('READ-ERROR ep=' + clean(ep) + ' path=' + clean(path) +
-            ' error=only /O/I/R resource paths are supported');
-        return;
-    }
+function deviceOperation(kind, ep, path, start) {
+    var prefix = ' ep=' + clean(ep) + ' path=' + clean(path);
     lwm2mServer.getDevice(ep, function (error, device) {
         if (error) {
-            emit('READ-ERROR ep=' + clean(ep) + ' path=' + path + ' error=' + describeError(error));
+            emit(kind + '-ERROR' + prefix + ' error=' + describeError(error));
             return;
         }
         var done = false;
         var timer = setTimeout(function () {
             done = true;
-            emit('READ-ERROR ep=' + clean(ep) + ' path=' + path + ' error=timeout after ' +
+            emit(kind + '-ERROR' + prefix + ' error=timeout after ' +
                 options.readTimeoutMs / 1000 + ' s');
         }, options.readTimeoutMs);
-        lwm2mServer.read(device.id, ids[0], ids[1], ids[2], function (readError, value) {
+        var finish = function (opError, detail) {
             if (done) {
                 return;
             }
             done = true;
             clearTimeout(timer);
-            if (readError) {
-                emit('READ-ERROR ep=' + clean(ep) + ' path=' + path + ' error=' +
-                    describeError(readError));
+            if (opError) {
+                emit(kind + '-ERROR' + prefix + ' error=' + describeError(opError));
             } else {
-                emit('READ ep=' + clean(ep) + ' path=' + path + ' value=' + clean(value));
+                emit(kind + prefix + (detail === undefined ? '' : ' ' + detail));
             }
-        });
+        };
+        try {
+            start(device, finish);
+        } catch (thrown) {
+            finish(thrown);
+        }
     });
 }
 
-function writeResource(ep, path, value) {
-    var ids = parseResourcePath(path);
+/* Checks the path for a command; prints KIND-ERROR and returns null if
+ * it is not one the command takes. */
+function commandPath(kind, ep, path, minLen) {
+    var ids = parsePath(path, minLen);
     if (!ids) {
-        emit('WRITE-ERROR ep=' + clean(ep) + ' path=' + clean(path) +
-            ' error=only /O/I/R resource paths are supported');
+        emit(kind + '-ERROR ep=' + clean(ep) + ' path=' + clean(path) + ' error=only ' +
+            (minLen === 3 ? '/O/I/R resource' : minLen === 2 ? '/O/I and /O/I/R' :
+                '/O, /O/I and /O/I/R') + ' paths are supported');
+    }
+    return ids;
+}
+
+function readResource(ep, path) {
+    var ids = commandPath('READ', ep, path, 3);
+    if (ids) {
+        deviceOperation('READ', ep, path, function (device, done) {
+            lwm2mServer.read(device.id, ids[0], ids[1], ids[2], function (error, value) {
+                done(error, 'value=' + clean(value));
+            });
+        });
+    }
+}
+
+function writeResource(ep, path, value) {
+    var ids = commandPath('WRITE', ep, path, 3);
+    if (ids) {
+        deviceOperation('WRITE', ep, path, function (device, done) {
+            lwm2mServer.write(device.id, ids[0], ids[1], ids[2], value, function (error) {
+                done(error, 'value=' + clean(value));
+            });
+        });
+    }
+}
+
+/* Execute: POST with the arguments (possibly none) as a text payload. */
+function executeResource(ep, path, args) {
+    var ids = commandPath('EXECUTE', ep, path, 3);
+    if (ids) {
+        deviceOperation('EXECUTE', ep, path, function (device, done) {
+            lwm2mServer.execute(device.id, ids[0], ids[1], ids[2], args, function (error) {
+                done(error, 'args=' + clean(args));
+            });
+        });
+    }
+}
+
+/* Discover: GET with Accept application/link-format on /O, /O/I or /O/I/R. */
+function discoverPath(ep, path) {
+    var ids = commandPath('DISCOVER', ep, path, 1);
+    if (ids) {
+        deviceOperation('DISCOVER', ep, path, function (device, done) {
+            var cb = function (error, links) {
+                done(error, 'links=' + clean(links));
+            };
+            /* The library tells the three forms apart by its arguments. */
+            if (ids.length === 3) {
+                lwm2mServer.discover(device.id, ids[0], ids[1], ids[2], cb);
+            } else if (ids.length === 2) {
+                lwm2mServer.discover(device.id, ids[0], ids[1], cb);
+            } else {
+                lwm2mServer.discover(device.id, ids[0], cb);
+            }
+        });
+    }
+}
+
+/* Write-Attributes: PUT with the query NAME=VALUE&..., no payload.  The
+ * library accepts pmin, pmax, gt, lt, st and cancel only. */
+function writeAttributes(ep, path, query) {
+    var ids = commandPath('WRITE-ATTRIBUTES', ep, path, 1);
+    var attributes = {};
+    if (!ids) {
         return;
     }
-    lwm2mServer.getDevice(ep, function (error, device) {
-        if (error) {
-            emit('WRITE-ERROR ep=' + clean(ep) + ' path=' + path + ' error=' + describeError(error));
-            return;
+    query.split('&').forEach(function (pair) {
+        var eq = pair.indexOf('=');
+        if (pair !== '') {
+            attributes[eq < 0 ? pair : pair.slice(0, eq)] = eq < 0 ? '' : pair.slice(eq + 1);
         }
-        var done = false;
-        var timer = setTimeout(function () {
-            done = true;
-            emit('WRITE-ERROR ep=' + clean(ep) + ' path=' + path + ' error=timeout after ' +
-                options.readTimeoutMs / 1000 + ' s');
-        }, options.readTimeoutMs);
-        lwm2mServer.write(device.id, ids[0], ids[1], ids[2], value, function (writeError) {
-            if (done) {
-                return;
-            }
-            done = true;
-            clearTimeout(timer);
-            if (writeError) {
-                emit('WRITE-ERROR ep=' + clean(ep) + ' path=' + path + ' error=' +
-                    describeError(writeError));
-            } else {
-                emit('WRITE ep=' + clean(ep) + ' path=' + path + ' value=' + clean(value));
-            }
+    });
+    deviceOperation('WRITE-ATTRIBUTES', ep, path, function (device, done) {
+        lwm2mServer.writeAttributes(device.id, ids[0], ids[1], ids[2], attributes,
+            function (error) {
+                done(error, 'attributes=' + clean(query));
+            });
+    });
+}
+
+/*
+ * Observe: OBSERVE with the value the library's callback gets, then one
+ * NOTIFY per value its handler gets.  The library's callback does not see
+ * the first 2.05 answer (its stream keeps values whose Observe number
+ * exceeds the last one, starting from 0), so OBSERVE already carries a
+ * notification's value when the answer's Observe is 0.
+ */
+function observeResource(ep, path) {
+    var ids = commandPath('OBSERVE', ep, path, 3);
+    if (ids) {
+        deviceOperation('OBSERVE', ep, path, function (device, done) {
+            lwm2mServer.observe(device.id, ids[0], ids[1], ids[2], function (value) {
+                emit('NOTIFY ep=' + clean(ep) + ' path=' + path + ' value=' + clean(value));
+            }, function (error, value) {
+                done(error, 'value=' + clean(value));
+            });
+        });
+    }
+}
+
+/* Cancel: the library forgets the observation locally and sends nothing;
+ * the client learns of it from the answer to its next notification. */
+function cancelObservation(ep, path) {
+    var ids = commandPath('CANCEL', ep, path, 3);
+    if (ids) {
+        deviceOperation('CANCEL', ep, path, function (device, done) {
+            lwm2mServer.cancelObserver(device.id, ids[0], ids[1], ids[2], function (error) {
+                var token = observeTokens[device.address + ':' + device.port + path];
+                if (!error && token) {
+                    cancelledTokens[token] = true;
+                }
+                done(error, 'token=' + clean(token));
+            });
+        });
+    }
+}
+
+/* Create: the library POSTs to /O/I with no payload and expects 2.01. */
+function createInstance(ep, path) {
+    var ids = parsePath(path, 2);
+    if (!ids || ids.length !== 2) {
+        emit('CREATE-ERROR ep=' + clean(ep) + ' path=' + clean(path) +
+            ' error=only /O/I paths are supported');
+        return;
+    }
+    deviceOperation('CREATE', ep, path, function (device, done) {
+        lwm2mServer.create(device.id, ids[0], ids[1], function (error) {
+            done(error);
         });
     });
 }
@@ -255,6 +374,138 @@ function traceResponses(req, res) {
     };
 }
 
+var started = process.hrtime();
+
+/* Milliseconds since the server started, for WIRE lines. */
+function sinceStart() {
+    var d = process.hrtime(started);
+    return d[0] * 1000 + Math.floor(d[1] / 1e6);
+}
+
+/* Tokens (hex) of the observations the library has cancelled, and of
+ * each device's observations by "host:port/O/I/R" (see relayEmpty). */
+var cancelledTokens = {};
+var observeTokens = {};
+/* Confirmable messages from devices forwarded to an agent, by message ID
+ * (the agent's ACK carries nothing else): where its ACK or RST goes. */
+var relayPending = {};
+
+/*
+ * The library talks to devices through its own CoAP proxy on the
+ * listening socket: every read, write or observe goes from a per-request
+ * agent socket to the proxy (Proxy-Uri) and from there to the device; the
+ * device's answers come back to the proxy, which forwards them to the
+ * agent.  Two gaps in that proxy would end every observation at once:
+ *  - the agent ACKs a confirmable notification to the proxy, which drops
+ *    the ACK (it forwards requests and responses only), so the device
+ *    never sees one and, as CoAP asks, retransmits and holds back all its
+ *    other confirmable messages, its Updates included;
+ *  - cancel closes the agent's socket, so the next notification meets a
+ *    closed port instead of the RST that tells the device (RFC 7641 3.6).
+ * relayEmpty closes both: it forwards an agent's empty ACK or RST to the
+ * device whose message it answers (same message ID), and answers a
+ * notification for a cancelled token with RST, as the agent would if its
+ * socket were still open.
+ */
+function relayEmpty(server, packet, buf, rinfo, fromDevice) {
+    var sock = server._sock;
+    var token = packet.token.toString('hex');
+    if (fromDevice && /^[2-5]\./.test(packet.code) && packet.token.length) {
+        if (cancelledTokens[token]) {
+            var rst = require('coap-packet').generate({ code: '0.00', reset: true,
+                messageId: packet.messageId });
+            sock.send(rst, 0, rst.length, rinfo.port, rinfo.address);
+        } else if (packet.confirmable && server._proxiedRequests[token]) {
+            relayPending[packet.messageId] = { port: rinfo.port, host: rinfo.address };
+        }
+    } else if (!fromDevice && packet.code === '0.00' && (packet.ack || packet.reset) &&
+        relayPending[packet.messageId]) {
+        var to = relayPending[packet.messageId];
+        delete relayPending[packet.messageId];
+        sock.send(buf, 0, buf.length, to.port, to.host);
+    }
+}
+
+/*
+ * WIRE lines: the datagrams the library exchanges with devices on its
+ * listening socket, except the devices' own requests and the answers to
+ * them (Register, Update: see RESPONSE).  A device is a host:port the
+ * library's proxy has sent a request to.  They show what the library's
+ * callbacks hide: the first 2.05 of an Observe, notification types and
+ * Observe numbers, ACKs and RSTs.
+ */
+function traceWire(server) {
+    var parse = require('coap-packet').parse;
+    var devices = {};
+    var sock = server._sock;
+    var describe = function (dir, packet) {
+        var request = /^0\.0[1-9]$/.test(packet.code);
+        var type = packet.confirmable ? 'CON' : packet.reset ? 'RST' : packet.ack ? 'ACK' : 'NON';
+        var line = 'WIRE ' + dir + ' ' + type + ' ' + packet.code + ' t=' + sinceStart() +
+            ' mid=' + packet.messageId +
+            ' token=' + (packet.token.length ? packet.token.toString('hex') : '-');
+        var path = [];
+        var observe = null;
+        packet.options.forEach(function (o) {
+            if (o.name === 'Observe') {
+                observe = 0;
+                for (var i = 0; i < o.value.length; i++) {
+                    observe = observe * 256 + o.value[i];
+                }
+                line += ' observe=' + observe;
+            } else if (o.name === 'Uri-Path') {
+                path.push(o.value.toString());
+            } else if (o.name === 'Uri-Query') {
+                line += ' query=' + clean(o.value.toString());
+            }
+        });
+        if (path.length) {
+            line += ' uri=/' + path.join('/');
+        }
+        if (packet.payload && packet.payload.length) {
+            line += ' payload=' + clean(packet.payload.toString('utf8'));
+        }
+        emit(line);
+        return { request: request, observe: observe, uri: '/' + path.join('/') };
+    };
+    var sendProxied = server._sendProxied;
+    server._sendProxied = function (packet, proxyUri) {
+        var url = require('url').parse(proxyUri);
+        devices[url.hostname + ':' + url.port] = true;
+        return sendProxied.apply(this, arguments);
+    };
+    var send = sock.send;
+    sock.send = function (buf, offset, length, port, host) {
+        var packet;
+        try {
+            packet = parse(buf.slice(offset, offset + length));
+        } catch (e) {
+            packet = null;
+        }
+        if (packet && devices[host + ':' + port] &&
+            (packet.code === '0.00' || /^0\.0[1-9]$/.test(packet.code))) {
+            var seen = describe('out', packet);
+            if (seen.request && seen.observe === 0) {
+                observeTokens[host + ':' + port + seen.uri] = packet.token.toString('hex');
+            }
+        }
+        return send.apply(this, arguments);
+    };
+    sock.prependListener('message', function (msg, rinfo) {
+        var packet;
+        try {
+            packet = parse(msg);
+        } catch (e) {
+            return;
+        }
+        var fromDevice = !!devices[rinfo.address + ':' + rinfo.port];
+        if (fromDevice && !/^0\.0[1-9]$/.test(packet.code)) {
+            describe('in', packet);
+        }
+        relayEmpty(server, packet, msg, rinfo, fromDevice);
+    });
+}
+
 function stop(reason) {
     if (stopping) {
         return;
@@ -282,7 +533,19 @@ function onCommand(line) {
     } else if (words[0] === 'read' && words.length === 3) {
         readResource(words[1], words[2]);
     } else if (words[0] === 'write' && words.length >= 4) {
-        writeResource(words[1], words[2], line.trim().split(/\s+/).slice(3).join(' '));
+        writeResource(words[1], words[2], words.slice(3).join(' '));
+    } else if (words[0] === 'execute' && words.length >= 3) {
+        executeResource(words[1], words[2], words.slice(3).join(' '));
+    } else if (words[0] === 'discover' && words.length === 3) {
+        discoverPath(words[1], words[2]);
+    } else if (words[0] === 'write-attributes' && words.length === 4) {
+        writeAttributes(words[1], words[2], words[3]);
+    } else if (words[0] === 'observe' && words.length === 3) {
+        observeResource(words[1], words[2]);
+    } else if (words[0] === 'cancel' && words.length === 3) {
+        cancelObservation(words[1], words[2]);
+    } else if (words[0] === 'create' && words.length === 3) {
+        createInstance(words[1], words[2]);
     } else {
         emit('COMMAND-ERROR line=' + clean(line));
     }
@@ -354,6 +617,7 @@ function main() {
          * real port when 0 was asked for.  config is shared by reference. */
         config.port = port;
         info.server.prependListener('request', traceResponses);
+        traceWire(info.server);
         lwm2mServer.setHandler(info, 'registration', onRegistration);
         lwm2mServer.setHandler(info, 'updateRegistration', onUpdate);
         /* Not lwm2mServer.setHandler: for 'unregistration' it restarts the

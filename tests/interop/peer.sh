@@ -14,8 +14,13 @@
 #   peer_port                 after peer_start: the UDP port it listens on
 #   peer_wait REGEX [TENTHS]  0 when a stdout line matches REGEX within
 #                             TENTHS tenths of a second (default 200)
+#   peer_count REGEX          how many stdout lines match REGEX so far
+#   peer_wait_n N REGEX [TENTHS]
+#                             0 when at least N lines match REGEX within
+#                             TENTHS tenths of a second (default 200)
 #   peer_send LINE            a command on the server's stdin (`read EP PATH`,
-#                             `write EP PATH VALUE`, `quit`)
+#                             `write EP PATH VALUE`, `observe EP PATH`, ...:
+#                             see README.md), or `quit`
 #   peer_stop                 `quit`, then SIGKILL if not gone within 20 s;
 #                             returns the server's exit status
 #   peer_cleanup              for an EXIT trap: kills a running server
@@ -71,6 +76,20 @@ peer_wait() {
 	_peer_i=0
 	while [ "$_peer_i" -lt "${2:-200}" ]; do
 		grep -q -- "$1" "$peer_out" 2>/dev/null && return 0
+		sleep 0.1
+		_peer_i=$((_peer_i + 1))
+	done
+	return 1
+}
+
+peer_count() {
+	grep -c -- "$1" "$peer_out" 2>/dev/null || true
+}
+
+peer_wait_n() {
+	_peer_i=0
+	while [ "$_peer_i" -lt "${3:-200}" ]; do
+		[ "$(peer_count "$2")" -ge "$1" ] && return 0
 		sleep 0.1
 		_peer_i=$((_peer_i + 1))
 	done

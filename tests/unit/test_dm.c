@@ -620,6 +620,43 @@ static void test_security_object_refused(void **state)
 	assert_int_equal(request(f, POST, "/0/0/0", -1), COAP_UNAUTHORIZED);
 }
 
+/* Read with an Accept: 4.04 for what does not exist comes before 4.06 for
+ * a format that cannot carry what does (an npm server reads unknown
+ * resources with Accept text/plain and got 4.06). */
+static int read_accept(struct fixture *f, const char *path, int accept)
+{
+	char buf[64], *save = NULL;
+	const char *cs[4];
+	size_t n = 0;
+	struct dm_request req = {.method = GET, .accept = accept};
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *t = strtok_r(buf, "/", &save); t && n < 4;
+	     t = strtok_r(NULL, "/", &save))
+		cs[n++] = t;
+	req.path = cs;
+	req.n_path = n;
+	dm_handle(f->dm, &f->who, &req, &f->resp);
+	return f->resp.code;
+}
+
+static void test_read_not_found_before_not_acceptable(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(read_accept(f, "/3/0/99", DM_CF_TEXT), COAP_NOT_FOUND);
+	assert_int_equal(read_accept(f, "/99/0/0", DM_CF_TEXT), COAP_NOT_FOUND);
+	assert_int_equal(read_accept(f, "/99", DM_CF_TEXT), COAP_NOT_FOUND);
+	assert_int_equal(read_accept(f, "/3303/7/5700", DM_CF_TEXT),
+			 COAP_NOT_FOUND);
+	assert_int_equal(read_accept(f, "/3303/7", DM_CF_TEXT), COAP_NOT_FOUND);
+	/* Existing, but not one value: text cannot carry it. */
+	assert_int_equal(read_accept(f, "/3/0", DM_CF_TEXT),
+			 COAP_NOT_ACCEPTABLE);
+	assert_int_equal(read_accept(f, "/3303", DM_CF_TEXT),
+			 COAP_NOT_ACCEPTABLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,6 +671,7 @@ int main(void)
 		T(test_create_refused),
 		T(test_delete),
 		T(test_security_object_refused),
+		T(test_read_not_found_before_not_acceptable),
 #undef T
 	};
 
