@@ -82,11 +82,14 @@ int cfg_load_send(struct cfg_ctx *c, const config_setting_t *grp,
 	    (r = cfg_get_u32(c, sg, "interval", 0, SECONDS_MAX,
 			     &s->send.interval)) < 0 ||
 	    (r = cfg_get_bool(c, sg, "on_change", &s->send.on_change)) < 0 ||
-	    (r = cfg_get_u32(c, sg, "min_interval", 0, SECONDS_MAX,
+	    (r = cfg_get_u32(c, sg, "min_interval", 1, SECONDS_MAX,
 			     &s->send.min_interval)) < 0 ||
 	    (r = cfg_get_enum(c, sg, "format", format_names, &format)) < 0)
 		return r;
 	s->send.format = format_numbers[format];
+	if (config_setting_get_member(sg, "min_interval") && !s->send.on_change)
+		return cfg_fail(c, sg, "min_interval",
+				"only applies with on_change = true");
 	if (s->send.interval == 0 && !s->send.on_change)
 		return cfg_fail(c, sg, NULL,
 				"nothing makes a report: set interval (s) "

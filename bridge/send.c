@@ -11,6 +11,7 @@
 struct report {
 	struct report *next;
 	size_t len;
+	unsigned attempts; /* posts so far */
 	uint8_t payload[]; /* len bytes */
 };
 
@@ -19,15 +20,13 @@ struct send_engine {
 	struct send_callbacks cb;
 	struct loop_timer periodic;
 	struct loop_timer change; /* a report due on change */
-	struct loop_timer flush;  /* sends the head, next loop turn */
+	struct loop_timer flush;  /* sends the head: next turn, or a retry */
 	struct report *head, *tail;
 	size_t n_queued, queued_bytes;
 	bool reachable;
 	bool in_flight; /* head was posted; send_result() pending */
 	bool made_once;
 	uint64_t last_made_ms;
-	uint8_t *scratch;
-	size_t scratch_cap;
 	struct send_stats stats;
 };
 
@@ -38,7 +37,6 @@ void send_config_init(struct send_config *cfg)
 		.storing = true,
 		.store_max_count = 64,
 		.store_max_bytes = 65536,
-		.payload_max = 65536,
 	};
 }
 
@@ -54,9 +52,40 @@ static void pop_head(struct send_engine *e)
 	free(r);
 }
 
+static void lost(struct send_engine *e, size_t n, const char *why)
+{
+	if (n && e->cb.lost)
+		e->cb.lost(e->cfg.ctx, n, why);
+}
+
+/* Drops every queued report not in flight; returns how many. */
+static size_t drop_queued(struct send_engine *e)
+{
+	size_t n = 0;
+
+	while (e->head && !(e->in_flight && e->n_queued == 1)) {
+		if (e->in_flight) {
+			struct report *r = e->head->next;
+
+			e->head->next = r->next;
+			if (e->tail == r)
+				e->tail = e->head;
+			e->n_queued--;
+			e->queued_bytes -= r->len;
+			free(r);
+		} else {
+			pop_head(e);
+		}
+		n++;
+	}
+	return n;
+}
+
 /* Drops the oldest reports not in flight until the bounds hold. */
 static void enforce_bounds(struct send_engine *e)
 {
+	size_t dropped = 0;
+
 	while (e->n_queued > e->cfg.store_max_count ||
 	       e->queued_bytes > e->cfg.store_max_bytes) {
 		struct report **victim = &e->head;
@@ -64,7 +93,7 @@ static void enforce_bounds(struct send_engine *e)
 		if (e->in_flight)
 			victim = &e->head->next;
 		if (!*victim)
-			return; /* only the one in flight is left */
+			break; /* only the one in flight is left */
 		struct report *r = *victim;
 
 		*victim = r->next;
@@ -74,7 +103,31 @@ static void enforce_bounds(struct send_engine *e)
 		e->queued_bytes -= r->len;
 		free(r);
 		e->stats.dropped++;
+		dropped++;
 	}
+	lost(e, dropped, "the queue is full (the oldest go first)");
+}
+
+static void schedule_flush(struct send_engine *e);
+
+/* The head got no answer (or could not be posted): try again later, with
+ * a growing pause, or give it up. */
+static void unanswered(struct send_engine *e)
+{
+	unsigned attempts = e->head->attempts;
+
+	if (!e->cfg.storing || attempts >= SEND_MAX_ATTEMPTS) {
+		pop_head(e);
+		e->stats.dropped++;
+		lost(e, 1,
+		     e->cfg.storing ? "no answer to any of its attempts"
+				    : "no answer, and storing is off");
+		schedule_flush(e);
+		return;
+	}
+	if (e->reachable && !e->cfg.muted)
+		(void)loop_timer_arm(e->cfg.loop, &e->flush,
+				     1000u << (attempts - 1), 0);
 }
 
 static void schedule_flush(struct send_engine *e)
@@ -92,43 +145,18 @@ static void on_flush(struct loop *loop, struct loop_timer *t, void *arg)
 	if (!e->reachable || e->in_flight || !e->head || e->cfg.muted)
 		return;
 	e->stats.posted++;
+	if (e->head->attempts++ > 0)
+		e->stats.retried++;
 	if (e->cb.post(e->cfg.ctx, e->head->payload, e->head->len) == 0) {
 		e->in_flight = true;
 		return;
 	}
-	/* Not handed over: keep it for the next chance, or lose it. */
-	if (!e->cfg.storing) {
-		pop_head(e);
-		e->stats.dropped++;
-	}
-}
-
-/* Builds into the scratch buffer, growing it; returns the length. */
-static int build(struct send_engine *e, size_t *len)
-{
-	for (;;) {
-		int rc = e->cb.build(e->cfg.ctx, e->scratch, e->scratch_cap,
-				     len);
-
-		if (rc != -ENOBUFS)
-			return rc;
-		if (e->scratch_cap >= e->cfg.payload_max)
-			return -EMSGSIZE;
-		size_t cap = e->scratch_cap * 2;
-
-		if (cap > e->cfg.payload_max)
-			cap = e->cfg.payload_max;
-		uint8_t *p = realloc(e->scratch, cap);
-
-		if (!p)
-			return -ENOMEM;
-		e->scratch = p;
-		e->scratch_cap = cap;
-	}
+	unanswered(e);
 }
 
 static int make_report(struct send_engine *e)
 {
+	const uint8_t *payload = NULL;
 	struct report *r;
 	size_t len = 0;
 	int rc;
@@ -141,11 +169,18 @@ static int make_report(struct send_engine *e)
 	e->last_made_ms = loop_now_ms(e->cfg.loop);
 	if (!e->reachable && !e->cfg.storing) {
 		e->stats.dropped++;
-		return 0;
+		lost(e, 1, "the server is unreachable and storing is off");
+		return -ENOSPC;
 	}
-	if ((rc = build(e, &len)) < 0) {
+	if ((rc = e->cb.build(e->cfg.ctx, &payload, &len)) < 0) {
 		e->stats.failed++;
 		return rc;
+	}
+	if (len > e->cfg.store_max_bytes) {
+		/* Alone over the bound: drop it, not the whole backlog. */
+		e->stats.dropped++;
+		lost(e, 1, "larger than notification_store_bytes");
+		return -ENOSPC;
 	}
 	r = malloc(sizeof(*r) + len);
 	if (!r) {
@@ -154,7 +189,9 @@ static int make_report(struct send_engine *e)
 	}
 	r->next = NULL;
 	r->len = len;
-	memcpy(r->payload, e->scratch, len);
+	r->attempts = 0;
+	if (len)
+		memcpy(r->payload, payload, len);
 	if (e->tail)
 		e->tail->next = r;
 	else
@@ -192,7 +229,7 @@ struct send_engine *send_new(const struct send_config *cfg)
 	if (!cfg || !cfg->loop || !cfg->cb || !cfg->cb->build ||
 	    !cfg->cb->post || cfg->n_paths == 0 ||
 	    cfg->n_paths > SEND_PATHS_MAX || cfg->store_max_count == 0 ||
-	    cfg->store_max_bytes == 0 || cfg->payload_max == 0) {
+	    cfg->store_max_bytes == 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -202,12 +239,6 @@ struct send_engine *send_new(const struct send_config *cfg)
 	e->cfg = *cfg;
 	e->cb = *cfg->cb;
 	e->cfg.cb = &e->cb;
-	e->scratch_cap = cfg->payload_max < 512 ? cfg->payload_max : 512;
-	e->scratch = malloc(e->scratch_cap);
-	if (!e->scratch) {
-		free(e);
-		return NULL;
-	}
 	loop_timer_init(&e->periodic, on_periodic, e);
 	loop_timer_init(&e->change, on_change, e);
 	loop_timer_init(&e->flush, on_flush, e);
@@ -230,7 +261,6 @@ void send_free(struct send_engine *e)
 	loop_timer_disarm(e->cfg.loop, &e->flush);
 	while (e->head)
 		pop_head(e);
-	free(e->scratch);
 	free(e);
 }
 
@@ -243,8 +273,14 @@ void send_set_reachable(struct send_engine *e, bool reachable)
 void send_set_muted(struct send_engine *e, bool muted)
 {
 	e->cfg.muted = muted;
-	if (muted)
+	if (muted) {
+		size_t n = drop_queued(e);
+
 		loop_timer_disarm(e->cfg.loop, &e->change);
+		loop_timer_disarm(e->cfg.loop, &e->flush);
+		e->stats.muted += n;
+		lost(e, n, "Send was muted");
+	}
 	schedule_flush(e);
 }
 
@@ -282,8 +318,8 @@ void send_result(struct send_engine *e, int code)
 	if (!e->in_flight || !e->head)
 		return;
 	e->in_flight = false;
-	if (code >= 0) {
-		if (code >> 5 == 2)
+	if (code >= 0 || code == -ECONNREFUSED) {
+		if (code >= 0 && code >> 5 == 2)
 			e->stats.acked++;
 		else
 			e->stats.rejected++;
@@ -291,12 +327,7 @@ void send_result(struct send_engine *e, int code)
 		schedule_flush(e);
 		return;
 	}
-	/* No answer: keep it for the next chance (reachable again, or the
-	 * next report), unless storing is off. */
-	if (!e->cfg.storing) {
-		pop_head(e);
-		e->stats.dropped++;
-	}
+	unanswered(e);
 }
 
 const struct send_stats *send_get_stats(const struct send_engine *e)

@@ -23,21 +23,26 @@
  *  - While the server is unreachable (not registered, disabled, offline,
  *    or asleep in queue mode) reports wait in a queue when storing is on
  *    (the Server object's /1/x/6, as for notifications); with storing off
- *    a report made while unreachable is dropped (stats.dropped).  The
- *    queue is bounded by store_max_count reports and store_max_bytes
- *    payload bytes: the oldest go first (stats.dropped).  wakeup() asks
- *    the owner to wake a sleeping queue-mode registration.
- *  - A 2.xx answer completes a report (stats.acked).  Another code means
- *    the server refuses it: it is dropped (stats.rejected) and logged by
- *    the owner; resending it would be refused again.  No answer (timeout,
- *    session lost) puts it back at the head of the queue when storing is
- *    on (else stats.dropped); it is tried again on the next
- *    send_set_reachable(true) or the next report.
+ *    a report made while unreachable is dropped.  The queue is bounded by
+ *    store_max_count reports and store_max_bytes payload bytes: the
+ *    oldest queued ones go first; a new report larger than
+ *    store_max_bytes on its own is dropped instead (it could never fit).
+ *    wakeup() asks the owner to wake a sleeping queue-mode registration.
+ *  - A 2.xx answer completes a report (stats.acked).  Another code, or an
+ *    RST (-ECONNREFUSED), means the server refuses it: it is dropped
+ *    (stats.rejected); resending it would be refused again.  No answer
+ *    (any other negative result) keeps it at the head of the queue when
+ *    storing is on: it is posted again 1, 2, 4, 8 s later while the
+ *    server is reachable (at once when it becomes reachable again), and
+ *    dropped after SEND_MAX_ATTEMPTS posts; with storing off it is
+ *    dropped at once.
  *  - Muted (the Server object's /1/x/23 Mute Send true): no report is
- *    made (stats.muted counts the ones that would have been); reports
- *    already queued stay queued and go out after unmuting.
+ *    made, and the reports queued are dropped (stats.muted counts both):
+ *    the server has declined them.
  *  - Reports survive a re-Register: they are data, not tied to a
  *    registration.
+ *  - Every report dropped is counted in stats.dropped (or stats.muted)
+ *    and passed to lost(), so the owner can log it.
  */
 #ifndef BRIDGE_SEND_H
 #define BRIDGE_SEND_H
@@ -51,26 +56,31 @@
 
 #define SEND_PATHS_MAX 16
 
+/* Posts per report before it is given up on (no answer each time). */
+#define SEND_MAX_ATTEMPTS 5
+
 struct send_callbacks {
 	/*
-	 * Makes one report now: reads the configured paths, encodes them into
-	 * buf (cap bytes), sets *len.  Returns 0; -ENOBUFS when cap is too
-	 * small (the engine grows its buffer up to payload_max and calls
-	 * again); -ENOENT when nothing could be read (no report); any other
-	 * negative errno: no report (stats.failed).  Required.
+	 * Makes one report now: reads the configured paths and encodes them;
+	 * *payload points to the bytes (owned by the owner, valid until the
+	 * next call; the engine copies them), *len is their count.  Returns
+	 * 0; -ENOENT when nothing could be read (no report, stats.failed);
+	 * any other negative errno: no report (stats.failed).  Required.
 	 */
-	int (*build)(void *ctx, uint8_t *buf, size_t cap, size_t *len);
+	int (*build)(void *ctx, const uint8_t **payload, size_t *len);
 	/*
 	 * Hands one report (payload len bytes, valid during the call only) to
 	 * the transport as a confirmable POST /dp.  Returns 0, after which the
-	 * owner MUST call send_result() exactly once; or a negative errno (the
-	 * report stays at the head of the queue, or is dropped with storing
-	 * off).  Required.
+	 * owner MUST call send_result() exactly once; or a negative errno
+	 * (handled as "no answer").  Required.
 	 */
 	int (*post)(void *ctx, const uint8_t *payload, size_t len);
 	/* Asks for a sleeping queue-mode registration to wake up (the owner
 	 * then calls send_set_reachable(true)).  May be NULL. */
 	void (*wakeup)(void *ctx);
+	/* n reports were dropped, for the reason why ("storing is off", ...;
+	 * a static string).  For the owner's log.  May be NULL. */
+	void (*lost)(void *ctx, size_t n, const char *why);
 };
 
 struct send_config {
@@ -86,7 +96,6 @@ struct send_config {
 	bool muted;		  /* /1/x/23 */
 	size_t store_max_count;	  /* queued reports, at most (>= 1) */
 	size_t store_max_bytes;	  /* their payload bytes, at most */
-	size_t payload_max;	  /* largest report */
 };
 
 struct send_stats {
@@ -94,16 +103,16 @@ struct send_stats {
 	uint64_t posted;   /* handed to post() (retries included) */
 	uint64_t acked;	   /* answered 2.xx */
 	uint64_t rejected; /* answered with another code */
-	uint64_t dropped;  /* lost: storing off, or the queue bound */
-	uint64_t muted;	   /* not made because Send was muted */
+	uint64_t retried;  /* posted again after no answer */
+	uint64_t dropped;  /* lost: storing off, queue bound, attempts */
+	uint64_t muted;	   /* not made, or dropped, because of Mute Send */
 	uint64_t failed;   /* build() failed or nothing to report */
 };
 
 struct send_engine;
 
 /* Fills the defaults: no paths, no interval, on_change off, min interval
- * 1 s, storing on, not muted, 64 reports / 64 KiB queued, 64 KiB per
- * report. */
+ * 1 s, storing on, not muted, 64 reports / 64 KiB queued. */
 void send_config_init(struct send_config *cfg);
 
 /*
@@ -127,13 +136,16 @@ void send_set_storing(struct send_engine *e, bool storing);
 /* A value at p changed (the model's change hook). */
 void send_value_changed(struct send_engine *e, const struct path *p);
 
-/* Makes a report now (unless muted).  Returns 0, -EPERM when muted, or
- * the build error. */
+/* Makes a report now (unless muted).  Returns 0 when it was queued (or
+ * posted), -EPERM when muted, -ENOSPC when it was dropped (storing off
+ * while unreachable, or larger than the queue's byte bound), or the
+ * build error. */
 int send_now(struct send_engine *e);
 
 /* The answer to the report last post()ed: code is the CoAP code
- * (CIO_CODE form, class * 32 + detail) when one arrived, or a negative
- * errno (-ETIMEDOUT, -ECONNRESET for an RST, -ECANCELED). */
+ * (CIO_CODE form, class * 32 + detail) when one arrived; -ECONNREFUSED
+ * for an RST; another negative errno (-ETIMEDOUT, -ECANCELED, -EAGAIN)
+ * when none did. */
 void send_result(struct send_engine *e, int code);
 
 /* Counters since send_new(); queued reports now. */

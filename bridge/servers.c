@@ -41,6 +41,7 @@ struct link {
 	struct attrs *attrs;	 /* this server's notification attributes */
 	struct obs_engine *obs; /* its observations */
 	struct send_engine *send; /* its Send reports; NULL: none configured */
+	bool send_unreadable;	  /* the last report could not be made */
 };
 
 struct servers {
@@ -565,7 +566,7 @@ static void on_request(void *arg, struct cio_session *s,
 
 /* ---- Send (LwM2M 1.1 POST /dp) ---------------------------------------- */
 
-static int send_build(void *ctx, uint8_t *buf, size_t cap, size_t *len)
+static int send_build(void *ctx, const uint8_t **payload, size_t *len)
 {
 	struct link *l = ctx;
 	const struct cfg_send *cs = &l->cfg->send;
@@ -577,16 +578,23 @@ static int send_build(void *ctx, uint8_t *buf, size_t cap, size_t *len)
 	dm_read_report(l->sv->dm, &who, cs->paths, cs->n_paths, cs->format,
 		       (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1e3,
 		       &r);
-	if (r.code == CIO_CODE(4, 4)) {
-		log_msg(LOG_LVL_WARNING, l->tag,
-			"send: none of the configured paths can be read");
-		return -ENOENT;
+	if (r.code != CIO_CODE(2, 5)) {
+		/* Once per spell: every interval would flood the log. */
+		if (!l->send_unreadable)
+			log_msg(LOG_LVL_WARNING, l->tag,
+				"send: no report: %s (%d.%02d)",
+				r.code == CIO_CODE(4, 4)
+					? "none of the configured paths can "
+					  "be read"
+					: "the values cannot be encoded",
+				CIO_CODE_CLASS(r.code), r.code & 31);
+		l->send_unreadable = true;
+		return r.code == CIO_CODE(4, 4) ? -ENOENT : -EIO;
 	}
-	if (r.code != CIO_CODE(2, 5))
-		return -EIO;
-	if (r.payload_len > cap)
-		return -ENOBUFS;
-	memcpy(buf, r.payload, r.payload_len);
+	if (l->send_unreadable)
+		log_msg(LOG_LVL_NOTICE, l->tag, "send: reports again");
+	l->send_unreadable = false;
+	*payload = r.payload; /* valid until the next use of the dm */
 	*len = r.payload_len;
 	return 0;
 }
@@ -597,6 +605,18 @@ static void send_answered(void *arg, const struct cio_result *res)
 
 	switch (res->status) {
 	case CIO_OK:
+	case CIO_BAD_RESPONSE: /* an answer did arrive: not resent */
+		if (res->code == CIO_CODE(4, 4)) {
+			/* The server does not know us (it restarted or
+			 * dropped the registration): an Update finds out
+			 * and registers anew if so; the report waits. */
+			log_msg(LOG_LVL_INFO, l->tag,
+				"send: 4.04 for a report: checking the "
+				"registration with an Update");
+			(void)reg_trigger_update(l->reg);
+			send_result(l->send, -EAGAIN);
+			break;
+		}
 		if (CIO_CODE_CLASS(res->code) != 2)
 			log_msg(LOG_LVL_WARNING, l->tag,
 				"send: the server refused a report: %d.%02d "
@@ -604,15 +624,27 @@ static void send_answered(void *arg, const struct cio_result *res)
 				CIO_CODE_CLASS(res->code), res->code & 31);
 		send_result(l->send, res->code);
 		break;
-	case CIO_RESET: send_result(l->send, -ECONNRESET); break;
+	case CIO_RESET:
+		log_msg(LOG_LVL_WARNING, l->tag,
+			"send: the server answered a report with RST "
+			"(dropped)");
+		send_result(l->send, -ECONNREFUSED);
+		break;
 	case CIO_CANCELLED: send_result(l->send, -ECANCELED); break;
 	case CIO_TIMEOUT:
 	case CIO_FAILED:
-	case CIO_BAD_RESPONSE:
 		log_msg(LOG_LVL_INFO, l->tag, "send: no answer to a report");
 		send_result(l->send, -ETIMEDOUT);
 		break;
 	}
+}
+
+static void send_lost(void *ctx, size_t n, const char *why)
+{
+	struct link *l = ctx;
+
+	log_msg(LOG_LVL_WARNING, l->tag, "send: %zu report%s dropped: %s", n,
+		n == 1 ? "" : "s", why);
 }
 
 static int send_post(void *ctx, const uint8_t *payload, size_t len)
@@ -639,12 +671,14 @@ static const struct send_callbacks send_cb = {
 	.build = send_build,
 	.post = send_post,
 	.wakeup = obs_wakeup,
+	.lost = send_lost,
 };
 
 /* The engine for a server with a "send" group; 0 when it has none. */
 static int send_init(struct link *l)
 {
 	const struct cfg_send *cs = &l->cfg->send;
+	const struct schema_object *def;
 	struct send_config sc;
 
 	if (cs->n_paths == 0)
@@ -659,7 +693,11 @@ static int send_init(struct link *l)
 	sc.on_change = cs->on_change;
 	sc.min_interval_ms = (uint64_t)cs->min_interval * 1000u;
 	sc.storing = l->cfg->notification_storing;
-	sc.muted = l->cfg->mute_send;
+	/* "If true or the Resource is not present" Send is off (/1/x/23):
+	 * a user's Server object definition without it mutes Send. */
+	def = schema_find(model_schema(oa_model(l->sv->oa)), OID_SERVER);
+	sc.muted = l->cfg->mute_send || !def ||
+		   !schema_find_resource(def, RID_MUTE_SEND);
 	sc.store_max_count = l->cfg->notification_store_count;
 	sc.store_max_bytes = l->cfg->notification_store_bytes;
 	l->send = send_new(&sc);

@@ -25,27 +25,26 @@ struct sfx {
 	char posted[32][16]; /* payloads posted, in order */
 	size_t n_posted;
 	int wakeups;
+	size_t n_lost;	    /* reports lost() reported */
+	const char *why;    /* the last reason */
+	uint8_t out[80000]; /* what build() hands over */
 };
 
-static int fake_build(void *ctx, uint8_t *buf, size_t cap, size_t *len)
+static int fake_build(void *ctx, const uint8_t **payload, size_t *len)
 {
 	struct sfx *s = ctx;
 	int n;
 
 	if (s->build_rc)
 		return s->build_rc;
-	if (s->big) {
-		if (cap < s->big)
-			return -ENOBUFS;
-		memset(buf, 'x', s->big);
-		*len = s->big;
-		s->made++;
-		return 0;
-	}
-	n = snprintf((char *)buf, cap, "R%d", s->made + 1);
-	if (n < 0 || (size_t)n >= cap)
-		return -ENOBUFS;
 	s->made++;
+	if (s->big) {
+		memset(s->out, 'x', s->big);
+		n = (int)s->big;
+	} else {
+		n = snprintf((char *)s->out, sizeof(s->out), "R%d", s->made);
+	}
+	*payload = s->out;
 	*len = (size_t)n;
 	return 0;
 }
@@ -70,10 +69,19 @@ static void fake_wakeup(void *ctx)
 	((struct sfx *)ctx)->wakeups++;
 }
 
+static void fake_lost(void *ctx, size_t n, const char *why)
+{
+	struct sfx *s = ctx;
+
+	s->n_lost += n;
+	s->why = why;
+}
+
 static const struct send_callbacks cbs = {
 	.build = fake_build,
 	.post = fake_post,
 	.wakeup = fake_wakeup,
+	.lost = fake_lost,
 };
 
 static struct sfx *start(void **state, void (*tune)(struct send_config *))
@@ -236,22 +244,24 @@ static void test_bound_never_drops_the_one_in_flight(void **state)
 	stop(s);
 }
 
-static void test_muted_makes_nothing_and_holds_the_queue(void **state)
+static void test_ets_307_muted_makes_nothing(void **state)
 {
 	struct sfx *s = start(state, NULL);
 
-	run_for(s, 10000); /* R1 queued while unreachable */
-	send_set_muted(s->e, true);
+	run_for(s, 10000);	    /* R1 queued while unreachable */
+	send_set_muted(s->e, true); /* R1 is dropped: declined */
 	send_set_reachable(s->e, true);
 	run_for(s, 20000);
 	assert_int_equal(s->n_posted, 0);
 	assert_int_equal(s->made, 1);
-	assert_int_equal(send_get_stats(s->e)->muted, 2);
+	assert_int_equal(send_get_stats(s->e)->muted, 3);
 	assert_int_equal(send_now(s->e), -EPERM);
 	send_set_muted(s->e, false);
 	run_for(s, 0);
+	assert_int_equal(s->n_posted, 0);
+	run_for(s, 10000); /* the next periodic one */
 	assert_int_equal(s->n_posted, 1);
-	assert_string_equal(s->posted[0], "R1");
+	assert_string_equal(s->posted[0], "R2");
 	stop(s);
 }
 
@@ -345,21 +355,103 @@ static void test_post_refused_keeps_the_report(void **state)
 	stop(s);
 }
 
-static void test_large_report_and_failures(void **state)
+static void test_oversized_report_dropped_not_the_backlog(void **state)
 {
 	struct sfx *s = start(state, NULL);
 
-	s->big = 3000; /* the scratch buffer grows from 512 */
+	run_for(s, 30000); /* R1..R3 queued, unreachable */
+	s->big = 70000;	   /* above store_max_bytes (64 KiB) */
+	assert_int_equal(send_now(s->e), -ENOSPC);
+	assert_int_equal(send_queued(s->e), 3);
+	assert_int_equal(s->n_lost, 1);
+	assert_string_equal(s->why, "larger than notification_store_bytes");
+	s->big = 3000; /* fits: queued behind them */
 	assert_int_equal(send_now(s->e), 0);
-	assert_int_equal(send_queued(s->e), 1);
-	s->big = 70000; /* above payload_max */
-	assert_int_equal(send_now(s->e), -EMSGSIZE);
+	assert_int_equal(send_queued(s->e), 4);
 	s->big = 0;
 	s->build_rc = -ENOENT;
 	assert_int_equal(send_now(s->e), -ENOENT);
-	assert_int_equal(send_get_stats(s->e)->failed, 2);
-	assert_int_equal(send_queued(s->e), 1);
+	assert_int_equal(send_get_stats(s->e)->failed, 1);
+	assert_int_equal(send_queued(s->e), 4);
 	stop(s);
+}
+
+static void no_period(struct send_config *c)
+{
+	c->interval_ms = 0;
+}
+
+/* No answer: posted again 1, 2, 4, 8 s later (no other report comes in
+ * between to hurry it), then given up after SEND_MAX_ATTEMPTS. */
+static void test_unanswered_retried_with_backoff_then_dropped(void **state)
+{
+	struct sfx *s = start(state, no_period);
+	static const uint64_t pause[] = {1000, 2000, 4000, 8000};
+
+	send_set_reachable(s->e, true);
+	assert_int_equal(send_now(s->e), 0);
+	run_for(s, 0);
+	assert_int_equal(s->n_posted, 1);
+	for (size_t i = 0; i < 4; i++) {
+		send_result(s->e, -ETIMEDOUT);
+		run_for(s, pause[i] - 1);
+		assert_int_equal(s->n_posted, i + 1); /* not yet */
+		run_for(s, 1);
+		assert_int_equal(s->n_posted, i + 2);
+		assert_string_equal(s->posted[i + 1], "R1");
+	}
+	send_result(s->e, -ETIMEDOUT); /* the 5th post got nothing either */
+	assert_int_equal(send_queued(s->e), 0);
+	assert_int_equal(send_get_stats(s->e)->dropped, 1);
+	assert_int_equal(send_get_stats(s->e)->retried, 4);
+	assert_string_equal(s->why, "no answer to any of its attempts");
+	stop(s);
+}
+
+static void test_rst_is_a_refusal(void **state)
+{
+	struct sfx *s = start(state, NULL);
+
+	send_set_reachable(s->e, true);
+	assert_int_equal(send_now(s->e), 0);
+	run_for(s, 0);
+	send_result(s->e, -ECONNREFUSED);
+	assert_int_equal(send_queued(s->e), 0);
+	assert_int_equal(send_get_stats(s->e)->rejected, 1);
+	run_for(s, 5000);
+	assert_int_equal(s->n_posted, 1);
+	stop(s);
+}
+
+static void test_mute_drops_the_queue_not_the_one_in_flight(void **state)
+{
+	struct sfx *s = start(state, NULL);
+
+	send_set_reachable(s->e, true);
+	run_for(s, 10000); /* R1 in flight */
+	send_set_reachable(s->e, false);
+	run_for(s, 20000); /* R2, R3 queued */
+	send_set_muted(s->e, true);
+	assert_int_equal(send_queued(s->e), 1);
+	assert_int_equal(send_get_stats(s->e)->muted, 2);
+	assert_int_equal(s->n_lost, 2);
+	send_result(s->e, 2 << 5 | 4);
+	send_set_muted(s->e, false);
+	send_set_reachable(s->e, true);
+	run_for(s, 0);
+	assert_int_equal(s->n_posted, 1);
+	assert_int_equal(send_get_stats(s->e)->acked, 1);
+	stop(s);
+}
+
+static void test_free_with_a_report_in_flight(void **state)
+{
+	struct sfx *s = start(state, NULL);
+
+	send_set_reachable(s->e, true);
+	run_for(s, 30000); /* R1 in flight, R2 and R3 behind it */
+	assert_int_equal(send_queued(s->e), 3);
+	stop(s); /* nothing leaks (ASan), no callback */
 }
 
 static void test_bad_config(void **state)
@@ -399,8 +491,17 @@ int main(void)
 			test_bound_never_drops_the_one_in_flight, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
-			test_muted_makes_nothing_and_holds_the_queue, setup,
+			test_ets_307_muted_makes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mute_drops_the_queue_not_the_one_in_flight, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_unanswered_retried_with_backoff_then_dropped,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rst_is_a_refusal, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_free_with_a_report_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_on_change_coalesced_by_min_interval, setup,
 			teardown),
@@ -409,8 +510,9 @@ int main(void)
 			test_timeout_with_storing_off_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_post_refused_keeps_the_report, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_large_report_and_failures,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_oversized_report_dropped_not_the_backlog, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_bad_config, setup,
 						teardown),
 	};
