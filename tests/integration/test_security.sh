@@ -7,6 +7,10 @@
 # openssl; without it the test is skipped.
 set -u
 . "${top_srcdir:?}/tests/integration/lib.sh"
+if grep -q '^#define BRIDGE_COAP_VARIANT "notls"' "$top_builddir/config.h"; then
+	echo "SKIP: built without DTLS (--with-dtls=no)"
+	exit 77
+fi
 if ! command -v openssl >/dev/null 2>&1; then
 	echo "SKIP: openssl not found"
 	exit 77
