@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,9 +25,20 @@
 
 /* ---- log ------------------------------------------------------------ */
 
+/* The transport whose coap_io_process() runs now: libcoap's log handler
+ * has no argument, and the RST line (coap_io_rst.c) must reach it. */
+static struct cio *processing;
+
 static void on_coap_log(coap_log_t level, const char *message)
 {
 	size_t n = strlen(message);
+	unsigned mid;
+
+	/* The one trace libcoap 4.3.1 leaves of an RST to a NON message. */
+	if (level == LOG_ALERT && processing != NULL &&
+	    sscanf(message, "got RST for mid=0x%x", &mid) == 1 &&
+	    mid <= 0xffffu)
+		cio_rst_seen(processing, mid);
 
 	while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == '\r'))
 		n--;
@@ -38,12 +50,12 @@ static void on_coap_log(coap_log_t level, const char *message)
 
 void cio_sync_log_level(void)
 {
-	coap_log_t lvl =
-		log_get_level() >= LOG_LVL_DEBUG ? LOG_DEBUG : LOG_EMERG;
+	bool debug = log_get_level() >= LOG_LVL_DEBUG;
 
 	coap_set_log_handler(on_coap_log);
-	coap_set_log_level(lvl);
-	coap_dtls_set_log_level(lvl);
+	/* At least LOG_ALERT: the level of the "got RST" line. */
+	coap_set_log_level(debug ? LOG_DEBUG : LOG_ALERT);
+	coap_dtls_set_log_level(debug ? LOG_DEBUG : LOG_EMERG);
 }
 
 static void session_up(struct cio_session *s);
@@ -97,11 +109,16 @@ static void cio_process(struct cio *cio)
 	coap_tick_t now;
 	unsigned int wait_ms;
 
+	struct cio *outer = processing;
+
 	cio->in_coap++;
+	processing = cio;
 	coap_io_process(cio->ctx, COAP_IO_NO_WAIT);
+	processing = outer;
 	coap_ticks(&now);
 	wait_ms = coap_io_prepare_epoll(cio->ctx, now);
 	cio->in_coap--;
+	cio_rst_deliver(cio);
 	check_connected(cio);
 	cio_notify_check_acked(cio);
 	bury(cio);
@@ -293,6 +310,7 @@ void cio_free(struct cio *cio)
 	loop_timer_disarm(cio->loop, &cio->timer);
 	loop_watch_del(cio->loop, cio->fd);
 	coap_free_context(cio->ctx);
+	cio_rst_free(cio);
 	free(cio->graveyard);
 	free(cio);
 }
@@ -314,6 +332,7 @@ static void drop_coap_session(struct cio_session *s)
 
 	if (cs == NULL)
 		return;
+	cio_rst_forget_session(s);
 	s->cs = NULL;
 	coap_session_set_app_data(cs, NULL);
 	if (cio->in_coap > 0 || cio->n_graveyard > 0) {

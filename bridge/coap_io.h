@@ -343,8 +343,8 @@ struct cio_notification {
 /*
  * Sends one notification on s: a response PDU (CON or NON) with code,
  * token, Observe (2.xx only), Content-Format and payload, and a fresh
- * message ID.  cb(arg, result) is called exactly once, later, from the
- * loop (or synchronously with CIO_CANCELLED from
+ * message ID.  cb(arg, result) (if cb is not NULL) is called exactly
+ * once, later, from the loop (or synchronously with CIO_CANCELLED from
  * cio_session_free/reset/cio_free), with result->code 0 and no payload:
  *  - CON over UDP/DTLS:
  *    CIO_OK      the server ACKed it.  libcoap 4.3.1 reports no empty
@@ -357,13 +357,16 @@ struct cio_notification {
  *    CIO_TIMEOUT no answer after the retransmissions (RFC 7641 4.5: the
  *                caller should cancel the observation).
  *  - NON over UDP/DTLS, and anything over TCP/TLS: CIO_OK once libcoap
- *    took it (sent, or queued behind a CON: libcoap sends one at a time).
- *    libcoap 4.3.1 reports no RST to a NON: such an RST is lost, so an
- *    observation whose server went away is only noticed at the next CON
- *    notification (RFC 7641 4.5 asks for one at least every 24 hours).
+ *    took it.  cb may be NULL for a NON notification: nothing is
+ *    reported then (and nothing is allocated for it).
+ *  - An RST answering a NON notification (UDP/DTLS) is reported later,
+ *    not to cb, but to the handler set with
+ *    cio_set_notify_reset_handler(), with the notification's token (see
+ *    coap_io_rst.c for how, and its limits).
  *  - CIO_FAILED when the session goes down, CIO_CANCELLED when it is freed
  *    or reset first.
- * Returns 0, or -EINVAL (s, n or cb NULL, token_len > CIO_TOKEN_MAX, code
+ * Returns 0, or -EINVAL (s or n NULL, cb NULL for a CON, token_len >
+ * CIO_TOKEN_MAX, code
  * not 2.xx, 4.xx or 5.xx, content_format out of range, payload NULL with
  * payload_len > 0), -EMSGSIZE (payload_len > CIO_NOTIFY_PAYLOAD_MAX, or
  * the message does not fit the session's PDU size), -ENOTCONN (session
@@ -372,5 +375,19 @@ struct cio_notification {
  */
 int cio_notify(struct cio_session *s, const struct cio_notification *n,
 	       cio_result_fn cb, void *arg);
+
+/*
+ * The server answered a NON notification sent on s with RST: it no longer
+ * wants the observation with this token (RFC 7641 §3.6), which the caller
+ * should end.  Called from the loop after libcoap processed the RST;
+ * token is valid during the call only.  Not called for CON notifications
+ * (their RST is their CIO_RESET result).
+ */
+typedef void (*cio_notify_reset_fn)(void *arg, struct cio_session *s,
+				    const uint8_t *token, size_t token_len);
+
+/* Sets the handler (NULL removes it; RSTs are then only logged). */
+void cio_set_notify_reset_handler(struct cio *cio, cio_notify_reset_fn fn,
+				  void *arg);
 
 #endif

@@ -15,7 +15,8 @@
  *    message off libcoap's retransmission queue and "needs no further
  *    handling": neither the response handler nor any other is called.
  *  - a NON answered with RST: nothing but a log line.  libcoap does not
- *    queue NON messages, so the RST matches nothing of ours.
+ *    queue NON messages, so the RST matches nothing of its own;
+ *    coap_io_rst.c matches it from that log line.
  * So an ACK is deduced: a CON notification that has left libcoap's queues
  * without a nack was ACKed.  coap_can_exit() is true when libcoap holds
  * no message at all, on any session; it is checked after every
@@ -138,6 +139,31 @@ fail:
 	return NULL;
 }
 
+/* A NON notification nobody waits for: no pending entry, no timer. */
+static int send_bare(struct cio_session *s, const struct cio_notification *n,
+		     bool reliable)
+{
+	coap_pdu_t *pdu;
+	coap_mid_t mid = coap_new_message_id(s->cs);
+	int rc;
+
+	pdu = build(s->cs, n, COAP_MESSAGE_NON, mid, &rc);
+	if (pdu == NULL)
+		return rc;
+	/* held: a DTLS error inside coap_send may end the session */
+	cio_session_hold(s);
+	s->cio->in_coap++;
+	mid = coap_send(s->cs, pdu); /* takes pdu, also on failure */
+	s->cio->in_coap--;
+	rc = mid == COAP_INVALID_MID ? -EIO : 0;
+	if (rc == 0 && !reliable && !s->freed)
+		cio_rst_sent(s, mid, n->token, n->token_len);
+	cio_session_unhold(s);
+	/* (no cio_kick: a NON leaves nothing in libcoap's queues, so its
+	 * next deadline is unchanged) */
+	return rc;
+}
+
 int cio_notify(struct cio_session *s, const struct cio_notification *n,
 	       cio_result_fn cb, void *arg)
 {
@@ -151,7 +177,8 @@ int cio_notify(struct cio_session *s, const struct cio_notification *n,
 	bool reliable;
 	int rc;
 
-	if (s == NULL || n == NULL || cb == NULL || s->freed)
+	if (s == NULL || n == NULL || s->freed ||
+	    (cb == NULL && n->confirmable))
 		return -EINVAL;
 	rc = check(n);
 	if (rc < 0)
@@ -163,6 +190,8 @@ int cio_notify(struct cio_session *s, const struct cio_notification *n,
 	cio = s->cio;
 	proto = coap_session_get_proto(s->cs);
 	reliable = proto == COAP_PROTO_TCP || proto == COAP_PROTO_TLS;
+	if (cb == NULL)
+		return send_bare(s, n, reliable);
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return -ENOMEM;
@@ -214,6 +243,9 @@ int cio_notify(struct cio_session *s, const struct cio_notification *n,
 		cio_pending_unlink(p);
 		free(p);
 		rc = -EIO;
+	} else if (mid != COAP_INVALID_MID && !n->confirmable && !reliable &&
+		   !s->freed) {
+		cio_rst_sent(s, mid, n->token, n->token_len);
 	}
 	cio_session_unhold(s);
 	cio_kick(cio);

@@ -11,6 +11,11 @@
 #include "loop.h"
 
 struct cio_pending;
+struct cio_non;
+
+/* NON notifications remembered for matching RSTs (coap_io_rst.c) */
+#define CIO_NON_RING	 2048
+#define CIO_RST_SEEN_MAX 32
 
 struct cio {
 	struct loop *loop;
@@ -29,6 +34,13 @@ struct cio {
 	size_t n_unacked;
 	cio_request_fn req_fn;
 	void *req_arg;
+	/* RSTs to NON notifications (coap_io_rst.c) */
+	cio_notify_reset_fn reset_fn;
+	void *reset_arg;
+	struct cio_non *non; /* ring of CIO_NON_RING, allocated on first use */
+	size_t non_next;
+	uint16_t rst_seen[CIO_RST_SEEN_MAX]; /* mids, this coap_io_process */
+	size_t n_rst_seen;
 };
 
 struct cio_session {
@@ -105,6 +117,21 @@ uint64_t cio_transmit_wait_ms(const struct cio_endpoint *ep);
 /* After a coap_io_process(): ends the CON notifications that libcoap
  * no longer holds without having reported a failure (they were ACKed). */
 void cio_notify_check_acked(struct cio *cio);
+
+/* coap_io_rst.c: RSTs to NON notifications */
+void cio_rst_free(struct cio *cio);
+/* A NON notification went out on s (UDP/DTLS) with this mid and token. */
+void cio_rst_sent(struct cio_session *s, coap_mid_t mid, const uint8_t *token,
+		  size_t token_len);
+/* s is closing or reopening: its mids mean nothing any more. */
+void cio_rst_forget_session(struct cio_session *s);
+/* From the log hook: libcoap got an RST with this mid. */
+void cio_rst_seen(struct cio *cio, unsigned mid);
+/* From the nack handler: the RST with this mid was a queued CON's. */
+void cio_rst_claimed(struct cio *cio, coap_mid_t mid);
+/* After coap_io_process(): reports the RSTs seen that answer a NON
+ * notification. */
+void cio_rst_deliver(struct cio *cio);
 
 /* coap_io_server.c: the unknown-resource handler for every method */
 int cio_server_init(struct cio *cio);

@@ -240,6 +240,16 @@ void cio_on_nack(coap_session_t *cs, const coap_pdu_t *sent,
 	struct cio_pending *p;
 	enum cio_status st;
 
+	if (reason == COAP_NACK_RST && sent != NULL &&
+	    coap_pdu_get_type(sent) == COAP_MESSAGE_CON) {
+		struct cio *cio =
+			coap_get_app_data(coap_session_get_context(cs));
+
+		/* an RST to a queued CON, not to a NON notification (4.3.1
+		 * nacks only those; a later libcoap may nack a NON too) */
+		if (cio != NULL)
+			cio_rst_claimed(cio, mid);
+	}
 	if (s == NULL)
 		return;
 	p = find_notification(s, sent);

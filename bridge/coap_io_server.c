@@ -22,19 +22,28 @@
 struct cio_response {
 	int code;
 	int content_format;
-	uint8_t *payload; /* owned copy */
+	uint8_t *payload; /* inline, or an owned heap copy (heap true) */
 	size_t len;
+	bool heap;
 	bool set;
 	bool observe_set;
 	uint32_t observe;
 	char location[CIO_RESP_LOCATION_MAX][CIO_RESP_LOCATION_SEG_MAX + 1];
 	size_t n_location;
+	/* Small answers (nearly all) stay here: no allocation per request. */
+	uint8_t inline_buf[SMALL_BODY_MAX];
 };
 
-/* Copy buffers for one request's strings: path and query. */
-struct strings {
-	char path[CIO_PATH_MAX][CIO_SEGMENT_MAX + 1];
-	char query[CIO_QUERY_MAX][CIO_SEGMENT_MAX + 1];
+/* A request's strings (path and query), NUL-terminated, packed one after
+ * the other.  The stack one holds any ordinary request; a request whose
+ * options do not fit is parsed again into a heap one of the largest size
+ * the bounds allow. */
+#define ARENA_SMALL 512
+#define ARENA_LARGE ((CIO_PATH_MAX + CIO_QUERY_MAX) * (CIO_SEGMENT_MAX + 1))
+
+struct arena {
+	char *buf;
+	size_t cap, used;
 };
 
 int cio_response_set(struct cio_response *resp, int code, int content_format,
@@ -46,12 +55,16 @@ int cio_response_set(struct cio_response *resp, int code, int content_format,
 	    content_format < -1 || content_format > 65535 ||
 	    (payload == NULL && len > 0))
 		return -EINVAL;
-	if (len > 0) {
+	if (len > sizeof(resp->inline_buf)) {
 		resp->payload = malloc(len);
 		if (resp->payload == NULL)
 			return -ENOMEM;
-		memcpy(resp->payload, payload, len);
+		resp->heap = true;
+	} else {
+		resp->payload = resp->inline_buf;
 	}
+	if (len > 0)
+		memcpy(resp->payload, payload, len);
 	resp->len = len;
 	resp->code = code;
 	resp->content_format = content_format;
@@ -79,93 +92,113 @@ int cio_response_set_location(struct cio_response *resp,
 	return 0;
 }
 
-/* Copies every option number num into out[] (at most max, each at most
- * CIO_SEGMENT_MAX bytes, without NUL inside); returns the count or -1. */
-static int get_strings(const coap_pdu_t *pdu, coap_option_num_t num,
-		       char (*out)[CIO_SEGMENT_MAX + 1], const char **ptrs,
-		       size_t max)
+/* The value of an unsigned option of at most max_len bytes, or -1 when
+ * too long.  A zero-length option is the value 0, and so is a one-byte
+ * 0x00 (some peers send it). */
+static int64_t opt_uint(const coap_opt_t *opt, size_t max_len)
 {
-	coap_opt_iterator_t it;
-	coap_opt_filter_t filter;
-	coap_opt_t *opt;
-	size_t n = 0;
-
-	coap_option_filter_clear(&filter);
-	coap_option_filter_set(&filter, num);
-	coap_option_iterator_init(pdu, &it, &filter);
-	while ((opt = coap_option_next(&it)) != NULL) {
-		uint32_t len = coap_opt_length(opt);
-		const uint8_t *v = coap_opt_value(opt);
-
-		if (n == max || len > CIO_SEGMENT_MAX ||
-		    (len > 0 && memchr(v, 0, len) != NULL))
-			return -1;
-		memcpy(out[n], v, len);
-		out[n][len] = '\0';
-		ptrs[n] = out[n];
-		n++;
-	}
-	return (int)n;
-}
-
-/* An unsigned option of at most max_len bytes: 0 and *out (-1 when
- * absent), or -1 when too long.  A zero-length option is the value 0, and
- * so is a one-byte 0x00 (some peers send it). */
-static int get_uint(const coap_pdu_t *pdu, coap_option_num_t num,
-		    size_t max_len, int64_t *out)
-{
-	coap_opt_iterator_t it;
-	coap_opt_t *opt = coap_check_option(pdu, num, &it);
-
-	*out = -1;
-	if (opt == NULL)
-		return 0;
 	if (coap_opt_length(opt) > max_len)
 		return -1;
-	*out = coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
-	return 0;
+	return coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
 }
 
-/* Fills req from pdu; false when the request exceeds the bounds. */
-static bool parse(const coap_pdu_t *pdu, struct cio_incoming *req,
-		  struct strings *str)
+/* A NUL-terminated copy of a path or query option in a; NULL when it is
+ * too long, holds a NUL, or a is full (*full set). */
+static const char *opt_string(const coap_opt_t *opt, struct arena *a,
+			      bool *full)
 {
-	int64_t accept, cf;
+	uint32_t len = coap_opt_length(opt);
+	const uint8_t *v = coap_opt_value(opt);
+	char *d;
+
+	if (len > CIO_SEGMENT_MAX || (len > 0 && memchr(v, 0, len) != NULL))
+		return NULL;
+	if (a->cap - a->used < (size_t)len + 1) {
+		*full = true;
+		return NULL;
+	}
+	d = a->buf + a->used;
+	memcpy(d, v, len);
+	d[len] = '\0';
+	a->used += (size_t)len + 1;
+	return d;
+}
+
+enum parsed { PARSED, REFUSED, ARENA_FULL };
+
+/* Fills req from pdu in one pass over its options, strings in a. */
+static enum parsed parse(const coap_pdu_t *pdu, struct cio_incoming *req,
+			 struct arena *a)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt;
 	coap_bin_const_t tok;
 	size_t len = 0, offset = 0, total = 0;
 	const uint8_t *data = NULL;
-	int n;
+	bool full = false;
+	int64_t v;
 
 	memset(req, 0, sizeof(*req));
 	req->method = (enum cio_method)coap_pdu_get_code(pdu);
-	n = get_strings(pdu, COAP_OPTION_URI_PATH, str->path, req->path,
-			CIO_PATH_MAX);
-	if (n < 0)
-		return false;
-	req->n_path = (size_t)n;
-	n = get_strings(pdu, COAP_OPTION_URI_QUERY, str->query, req->query,
-			CIO_QUERY_MAX);
-	if (n < 0)
-		return false;
-	req->n_query = (size_t)n;
-	if (get_uint(pdu, COAP_OPTION_ACCEPT, 2, &accept) < 0 ||
-	    get_uint(pdu, COAP_OPTION_CONTENT_FORMAT, 2, &cf) < 0 ||
-	    get_uint(pdu, COAP_OPTION_OBSERVE, 3, &req->observe) < 0)
-		return false;
-	req->accept = (int)accept;
-	req->content_format = (int)cf;
+	req->accept = -1;
+	req->content_format = -1;
+	req->observe = -1;
+	a->used = 0;
+	coap_option_iterator_init(pdu, &it, COAP_OPT_ALL);
+	while ((opt = coap_option_next(&it)) != NULL) {
+		switch (it.number) {
+		case COAP_OPTION_URI_PATH:
+			if (req->n_path == CIO_PATH_MAX ||
+			    !(req->path[req->n_path] =
+				      opt_string(opt, a, &full)))
+				return full ? ARENA_FULL : REFUSED;
+			req->n_path++;
+			break;
+		case COAP_OPTION_URI_QUERY:
+			if (req->n_query == CIO_QUERY_MAX ||
+			    !(req->query[req->n_query] =
+				      opt_string(opt, a, &full)))
+				return full ? ARENA_FULL : REFUSED;
+			req->n_query++;
+			break;
+		case COAP_OPTION_ACCEPT:
+			/* the first of a repeated option counts, as with
+			 * coap_check_option() */
+			if (req->accept >= 0)
+				break;
+			if ((v = opt_uint(opt, 2)) < 0)
+				return REFUSED;
+			req->accept = (int)v;
+			break;
+		case COAP_OPTION_CONTENT_FORMAT:
+			if (req->content_format >= 0)
+				break;
+			if ((v = opt_uint(opt, 2)) < 0)
+				return REFUSED;
+			req->content_format = (int)v;
+			break;
+		case COAP_OPTION_OBSERVE:
+			if (req->observe >= 0)
+				break;
+			if ((v = opt_uint(opt, 3)) < 0)
+				return REFUSED;
+			req->observe = v;
+			break;
+		default: break;
+		}
+	}
 	tok = coap_pdu_get_token(pdu);
 	if (tok.length > CIO_TOKEN_MAX)
-		return false;
+		return REFUSED;
 	memcpy(req->token, tok.s, tok.length);
 	req->token_len = tok.length;
 	if (coap_get_data_large(pdu, &len, &data, &offset, &total)) {
 		if (offset != 0)
-			return false; /* single-body mode: never a fragment */
+			return REFUSED; /* single-body mode: never a fragment */
 		req->payload = data;
 		req->payload_len = len;
 	}
-	return true;
+	return PARSED;
 }
 
 static void release_copy(coap_session_t *cs, void *app_ptr)
@@ -199,12 +232,24 @@ static void respond(coap_resource_t *res, coap_session_t *cs,
 	    (resp->len > SMALL_BODY_MAX ||
 	     (resp->len > 0 &&
 	      coap_check_option(request, COAP_OPTION_BLOCK2, &it) != NULL))) {
+		uint8_t *copy = resp->payload;
+
+		/* libcoap keeps the body for the next blocks: a heap copy */
+		if (!resp->heap) {
+			copy = malloc(resp->len);
+			if (copy == NULL) {
+				coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(500));
+				return;
+			}
+			memcpy(copy, resp->payload, resp->len);
+		}
+		resp->payload = NULL;
+		resp->heap = false;
 		/* takes the copy, frees it on failure too */
 		coap_add_data_large_response(res, cs, request, pdu, query,
 					     (uint16_t)resp->content_format, -1,
-					     0, resp->len, resp->payload,
-					     release_copy, resp->payload);
-		resp->payload = NULL;
+					     0, resp->len, copy, release_copy,
+					     copy);
 		return;
 	}
 	if (resp->content_format >= 0)
@@ -230,19 +275,26 @@ static void on_request(coap_resource_t *res, coap_session_t *cs,
 	struct cio_session *s = coap_session_get_app_data(cs);
 	struct cio_response resp = {.content_format = -1};
 	struct cio_incoming req;
-	struct strings *str;
+	char small[ARENA_SMALL];
+	struct arena a = {.buf = small, .cap = sizeof(small)};
+	enum parsed parsed;
 
 	if (s == NULL || s->cs != cs || s->freed || cio == NULL ||
 	    cio->req_fn == NULL) {
 		coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(404));
 		return;
 	}
-	str = malloc(sizeof(*str));
-	if (str == NULL) {
-		coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(500));
-		return;
+	parsed = parse(request, &req, &a);
+	if (parsed == ARENA_FULL) {
+		a.buf = malloc(ARENA_LARGE);
+		a.cap = ARENA_LARGE;
+		if (a.buf == NULL) {
+			coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(500));
+			return;
+		}
+		parsed = parse(request, &req, &a);
 	}
-	if (!parse(request, &req, str)) {
+	if (parsed != PARSED) {
 		log_msg(LOG_LVL_INFO, TAG, "%s:%u: malformed request refused",
 			s->host, s->ep.port);
 		coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(400));
@@ -255,8 +307,10 @@ static void on_request(coap_resource_t *res, coap_session_t *cs,
 		resp.code = CIO_CODE(5, 0);
 	respond(res, cs, request, query, pdu, &resp);
 out:
-	free(resp.payload);
-	free(str);
+	if (resp.heap)
+		free(resp.payload);
+	if (a.buf != small)
+		free(a.buf);
 }
 
 int cio_server_init(struct cio *cio)

@@ -42,6 +42,9 @@ struct obs_engine {
 	struct obs_callbacks cb;
 	struct obs **v; /* sorted by path: a subtree is one run */
 	size_t n, cap;
+	/* observations per path depth: ancestors nobody observes at all
+	 * (the usual case) cost obs_value_changed() no search */
+	size_t n_depth[PATH_MAX_DEPTH + 1];
 	uint8_t *buf;
 	size_t buf_cap;
 	struct stored *head, *tail;
@@ -107,6 +110,7 @@ static int insert(struct obs_engine *e, struct obs *o)
 	memmove(&e->v[i + 1], &e->v[i], (e->n - i) * sizeof(e->v[0]));
 	e->v[i] = o;
 	e->n++;
+	e->n_depth[o->info.path.len]++;
 	return 0;
 }
 
@@ -120,6 +124,7 @@ static size_t index_of(const struct obs_engine *e, const struct obs *o)
 
 static void unlink_at(struct obs_engine *e, size_t i)
 {
+	e->n_depth[e->v[i]->info.path.len]--;
 	memmove(&e->v[i], &e->v[i + 1], (e->n - i - 1) * sizeof(e->v[0]));
 	e->n--;
 }
@@ -748,6 +753,8 @@ void obs_value_changed(struct obs_engine *e, const struct path *path)
 	for (uint8_t d = 0; d + 1 < path->len; d++) {
 		prefix.ids[d] = path->ids[d];
 		prefix.len = (uint8_t)(d + 1);
+		if (e->n_depth[prefix.len] == 0)
+			continue;
 		for (i = lower_bound(e, &prefix);
 		     i < e->n && path_equal(&e->v[i]->info.path, &prefix); i++)
 			on_change(e, e->v[i]);

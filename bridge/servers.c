@@ -341,12 +341,20 @@ static int obs_send(void *ctx, const struct obs_info *info, uint32_t seq,
 		.payload_len = len,
 		.confirmable = con,
 	};
-	struct notify_pending *np = malloc(sizeof(*np));
+	struct notify_pending *np;
 	int rc;
 
+	memcpy(n.token, info->token, info->token_len);
+	if (!con) {
+		/* no result to wait for; an RST comes to on_notify_reset */
+		rc = cio_notify(l->session, &n, NULL, NULL);
+		if (rc == 0)
+			reg_activity(l->reg);
+		return rc;
+	}
+	np = malloc(sizeof(*np));
 	if (!np)
 		return -ENOMEM;
-	memcpy(n.token, info->token, info->token_len);
 	*np = (struct notify_pending){ .link = l,
 				       .token_len = info->token_len,
 				       .seq = seq,
@@ -485,6 +493,17 @@ static struct link *link_of(struct servers *sv, struct cio_session *s)
 		if (sv->links[i].session == s)
 			return &sv->links[i];
 	return NULL;
+}
+
+/* RFC 7641 §3.6: an RST to a NON notification ends its observation. */
+static void on_notify_reset(void *arg, struct cio_session *s,
+			    const uint8_t *token, size_t token_len)
+{
+	struct link *l = link_of(arg, s);
+
+	if (l && obs_cancel(l->obs, token, token_len) == 0)
+		log_msg(LOG_LVL_INFO, l->tag,
+			"observation cancelled by an RST to a notification");
 }
 
 /* A Create (2.01) or Delete (2.02) went through: the new instance's
@@ -874,9 +893,9 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 	oc.store_max_count = l->cfg->notification_store_count;
 	oc.store_max_bytes = l->cfg->notification_store_bytes;
 	oc.con_interval_ms = (uint64_t)l->cfg->confirmable_interval * 1000u;
-	/* Confirmable notifications: libcoap 4.3.1 loses an RST to a NON
-	 * one, and an RST is how a server cancels an observation. */
-	oc.all_con = true;
+	/* NON unless a CON is due (confirmable_interval): the transport
+	 * reports an RST to a NON with on_notify_reset. */
+	oc.all_con = false;
 	l->obs = l->attrs ? obs_new(&oc) : NULL;
 	if (!l->obs) {
 		log_msg(LOG_LVL_ERR, l->tag, "cannot set up observations: %s",
@@ -920,6 +939,7 @@ struct servers *servers_new(struct loop *loop, struct cio *cio,
 			goto fail;
 	}
 	cio_set_request_handler(cio, on_request, sv);
+	cio_set_notify_reset_handler(cio, on_notify_reset, sv);
 	return sv;
 fail:
 	servers_free(sv);
@@ -967,6 +987,7 @@ void servers_free(struct servers *sv)
 	if (!sv)
 		return;
 	cio_set_request_handler(sv->cio, NULL, NULL);
+	cio_set_notify_reset_handler(sv->cio, NULL, NULL);
 	for (size_t i = 0; i < sv->n_links; i++) {
 		struct link *l = &sv->links[i];
 

@@ -16,15 +16,20 @@
  * with period_s = 1e9, full precision ("decimals = -1") and our run times
  * the sine is far inside its linear part, so asin() gives t back exactly.
  * The notification's payload therefore carries the millisecond T of the
- * tick that produced it; this program reads CLOCK_MONOTONIC (the same
- * clock) in microseconds when the notification arrives, A.  The tick ran
+ * tick that produced it.  A, its arrival, is the kernel's receive
+ * timestamp of the datagram (SO_TIMESTAMPNS, CLOCK_REALTIME, turned into
+ * CLOCK_MONOTONIC with the offset between the two clocks taken at the
+ * start of each run): the moment it reached our socket, whatever this
+ * program's own receive loop costs (it is about as slow per message as
+ * the daemon, so its lag would otherwise be measured as delay).  The
+ * delay at the time recv() returned is printed too ("at recv").  The tick ran
  * at some instant in [T, T + 1 ms) and before the first notification of
  * that tick arrived, so for each notification:
  *   upper bound of the delay  A - T
  *   lower bound of the delay  A - min(T + 1 ms, first arrival of tick T)
  * Both are printed (p50/p99); the true change-to-arrival delay (which
- * includes the loopback and this program's receive path, and the order
- * of the instance within the tick's 1,000 changes) lies between them.
+ * includes the loopback, and the order of the instance within the tick's
+ * 1,000 changes) lies between them.
  *
  * Lost.  A tick in the window that an observation's notifications do not
  * cover: no notification of that observation carrying that tick's value
@@ -34,7 +39,15 @@
  * consecutive T counts its missing ticks as lost for every observation.
  * "late" counts notifications that arrived more than 100 ms after T.
  *
- * usage: bench_notify [SECONDS_PER_RUN]   (default 5)
+ * Waiting.  By default this program blocks in poll() on its socket when
+ * it has drained it, so the daemon's send() that finds it waiting also
+ * wakes it up: on loopback that costs the daemon about a microsecond per
+ * notification, a cost a server on another host never puts on it.  With
+ * "sleep" it naps 200 us instead of blocking (nobody waits on the
+ * socket; the kernel timestamps keep the arrival times exact): the
+ * figures are then those of the daemon's own work.
+ *
+ * usage: bench_notify [SECONDS_PER_RUN [poll|sleep]]   (default 5 poll)
  */
 #include "config.h"
 
@@ -46,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench_lib.h"
@@ -57,7 +71,8 @@
 struct note {
 	uint16_t obs;
 	uint64_t t_ms;	    /* tick time carried in the value */
-	uint64_t arrive_us; /* our CLOCK_MONOTONIC at recv */
+	uint64_t arrive_us; /* CLOCK_MONOTONIC: kernel receive timestamp */
+	uint64_t recv_us;   /* CLOCK_MONOTONIC when recv() returned it */
 };
 
 static struct note *notes;
@@ -104,6 +119,64 @@ static void observe_all(struct bench_daemon *d)
 	}
 }
 
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC, in microseconds: the tightest
+ * of a few readings (the one least disturbed by a preemption). */
+static int64_t realtime_offset_us(void)
+{
+	int64_t best = 0;
+	uint64_t best_gap = UINT64_MAX;
+
+	for (int i = 0; i < 16; i++) {
+		struct timespec a, r, b;
+		uint64_t ua, ub;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		clock_gettime(CLOCK_REALTIME, &r);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		ua = (uint64_t)a.tv_sec * 1000000u + (uint64_t)a.tv_nsec / 1000;
+		ub = (uint64_t)b.tv_sec * 1000000u + (uint64_t)b.tv_nsec / 1000;
+		if (ub - ua < best_gap) {
+			best_gap = ub - ua;
+			best = (int64_t)r.tv_sec * 1000000 + r.tv_nsec / 1000 -
+			       (int64_t)(ua + (ub - ua) / 2);
+		}
+	}
+	return best;
+}
+
+/* One datagram and its kernel receive timestamp (CLOCK_MONOTONIC via
+ * offset); -1 with errno as recv(). */
+static ssize_t recv_stamped(int sock, uint8_t *buf, size_t cap, int64_t offset,
+			    uint64_t *stamp_us)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = cap};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.b,
+			    .msg_controllen = sizeof(ctl.b)};
+	ssize_t r = recvmsg(sock, &mh, MSG_DONTWAIT);
+
+	*stamp_us = 0;
+	if (r < 0)
+		return r;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL;
+	     c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			*stamp_us = (uint64_t)((int64_t)ts.tv_sec * 1000000 +
+					       ts.tv_nsec / 1000 - offset);
+		}
+	}
+	return r;
+}
+
 static int cmp_note(const void *a, const void *b)
 {
 	const struct note *x = a, *y = b;
@@ -120,13 +193,17 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static bool nap; /* "sleep": see Waiting above */
+
 static void run(struct bench_daemon *d, int n, double seconds)
 {
 	uint64_t start = bench_now_us(),
 		 end = start + (uint64_t)(seconds * 1e6);
 	uint64_t cpu0 = bench_cpu_us(d->pid), cpu1, first_tick, last_tick;
-	uint64_t *ticks, *first_arrival, *up, *low;
+	uint64_t *ticks, *first_arrival, *up, *low, *at_recv;
 	size_t n_ticks = 0, n_con = 0, lost = 0, late = 0, n_win = 0;
+	size_t n_unstamped = 0;
+	int64_t offset = realtime_offset_us();
 	uint8_t buf[1500];
 
 	n_notes = 0;
@@ -134,13 +211,19 @@ static void run(struct bench_daemon *d, int n, double seconds)
 		struct pollfd pfd = {.fd = d->sock, .events = POLLIN};
 		struct bcoap_msg m;
 		char text[64];
-		ssize_t r = recv(d->sock, buf, sizeof(buf), MSG_DONTWAIT);
+		uint64_t stamp;
+		ssize_t r =
+			recv_stamped(d->sock, buf, sizeof(buf), offset, &stamp);
 		uint64_t now = bench_now_us();
 		double v;
 
 		if (r < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				(void)poll(&pfd, 1, 100);
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				if (nap)
+					(void)usleep(200);
+				else
+					(void)poll(&pfd, 1, 100);
+			}
 			continue;
 		}
 		if (bcoap_parse(buf, (size_t)r, &m) < 0)
@@ -163,11 +246,18 @@ static void run(struct bench_daemon *d, int n, double seconds)
 			if (!notes)
 				exit(1);
 		}
+		/* (a timestamp can only be missing or odd if the kernel
+		 * gave none: then the time of recv() stands in) */
+		if (stamp == 0 || stamp > now) {
+			stamp = now;
+			n_unstamped++;
+		}
 		notes[n_notes++] = (struct note){
 			.obs = (uint16_t)(m.token[0] << 8 | m.token[1]),
 			.t_ms = (uint64_t)llround(asin(v) / (2 * M_PI) *
 						  PERIOD_MS),
-			.arrive_us = now};
+			.arrive_us = stamp,
+			.recv_us = now};
 	}
 	cpu1 = bench_cpu_us(d->pid);
 	/* The ticks of the window: distinct T, leaving out the first and
@@ -212,6 +302,7 @@ static void run(struct bench_daemon *d, int n, double seconds)
 	}
 	up = malloc((n_notes + 1) * sizeof(*up));
 	low = malloc((n_notes + 1) * sizeof(*low));
+	at_recv = malloc((n_notes + 1) * sizeof(*at_recv));
 	for (size_t i = 0; i < n_notes; i++) {
 		uint64_t *t = bsearch(&notes[i].t_ms, ticks, n_ticks,
 				      sizeof(*ticks), cmp_u64);
@@ -223,6 +314,7 @@ static void run(struct bench_daemon *d, int n, double seconds)
 		if (first_arrival[t - ticks] < ref)
 			ref = first_arrival[t - ticks];
 		up[n_win] = notes[i].arrive_us - tu;
+		at_recv[n_win] = notes[i].recv_us - tu;
 		low[n_win] =
 			notes[i].arrive_us > ref ? notes[i].arrive_us - ref : 0;
 		if (up[n_win] > INTERVAL_MS * 1000u)
@@ -254,17 +346,23 @@ static void run(struct bench_daemon *d, int n, double seconds)
 	}
 	bench_sort(up, n_win);
 	bench_sort(low, n_win);
+	bench_sort(at_recv, n_win);
 	printf("  1000 observations x 10 Hz  run %d: %7.0f notifications/s "
 	       "(%zu in %.1f s, %zu CON)  delay change->arrival: upper bound "
 	       "p50 %llu us p99 %llu us, lower bound p50 %llu us p99 %llu us"
-	       "  ticks %zu  lost %zu  late %zu  daemon CPU %.1f%%\n",
+	       " (at recv: p50 %llu us p99 %llu us)  ticks %zu  lost %zu  "
+	       "late %zu  daemon CPU %.1f%%%s\n",
 	       n, (double)n_notes / seconds, n_notes, seconds, n_con,
 	       (unsigned long long)bench_pct(up, n_win, 50),
 	       (unsigned long long)bench_pct(up, n_win, 99),
 	       (unsigned long long)bench_pct(low, n_win, 50),
-	       (unsigned long long)bench_pct(low, n_win, 99), n_ticks, lost,
-	       late, (double)(cpu1 - cpu0) / (seconds * 1e4));
+	       (unsigned long long)bench_pct(low, n_win, 99),
+	       (unsigned long long)bench_pct(at_recv, n_win, 50),
+	       (unsigned long long)bench_pct(at_recv, n_win, 99), n_ticks, lost,
+	       late, (double)(cpu1 - cpu0) / (seconds * 1e4),
+	       n_unstamped ? "  (some without kernel timestamp)" : "");
 	fflush(stdout);
+	free(at_recv);
 	free(ticks);
 	free(first_arrival);
 	free(up);
@@ -274,6 +372,14 @@ static void run(struct bench_daemon *d, int n, double seconds)
 int main(int argc, char **argv)
 {
 	double seconds = argc > 1 ? atof(argv[1]) : 5.0;
+
+	if (argc > 2 && strcmp(argv[2], "sleep") == 0)
+		nap = true;
+	else if (argc > 2 && strcmp(argv[2], "poll") != 0) {
+		fprintf(stderr,
+			"usage: bench_notify [SECONDS_PER_RUN [poll|sleep]]\n");
+		return 2;
+	}
 	struct bench_daemon d;
 	uint8_t buf[1500];
 
@@ -283,6 +389,14 @@ int main(int argc, char **argv)
 		     "sim plugin changes 1000 observed resources at 10 Hz; "
 		     "this program observes them all as the LwM2M server");
 	bench_daemon_start(&d, settings);
+	{
+		int on = 1;
+
+		if (setsockopt(d.sock, SOL_SOCKET, SO_TIMESTAMPNS, &on,
+			       sizeof(on)) < 0)
+			perror("bench_notify: SO_TIMESTAMPNS (arrival is then "
+			       "the time of recv)");
+	}
 	observe_all(&d);
 	/* settle: drain for one second */
 	for (uint64_t e = bench_now_us() + 1000000u; bench_now_us() < e;) {
@@ -293,8 +407,10 @@ int main(int argc, char **argv)
 			ack(&d, &m);
 	}
 	printf("bench_notify: daemon pid %d, 1000 observations; %.1f s per "
-	       "run\n",
-	       (int)d.pid, seconds);
+	       "run; this program %s\n",
+	       (int)d.pid, seconds,
+	       nap ? "naps 200 us when drained (sleep)"
+		   : "blocks in poll() when drained");
 	for (int n = 1; n <= 3; n++)
 		run(&d, n, seconds);
 	bench_daemon_stop(&d);

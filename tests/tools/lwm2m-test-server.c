@@ -67,7 +67,8 @@ static void usage(FILE *f)
 		"         [--cert FILE --key FILE --ca FILE] "
 		"[--rpk --key FILE --rpk-peer FILE]\n"
 		"         [--location-style split|joined|custom:PATH] "
-		"[--script FILE] [--no-expire] [--accept-stale] [--verbose]\n"
+		"[--script FILE] [--no-expire] [--accept-stale] [--show-type]\n"
+		"         [--verbose]\n"
 		"Commands are read from the script, then stdin; events go to "
 		"stdout.\n");
 }
@@ -456,6 +457,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"script", required_argument, NULL, 's'},
 		{"no-expire", no_argument, NULL, 'E'},
 		{"accept-stale", no_argument, NULL, 'S'},
+		{"show-type", no_argument, NULL, 'T'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -464,7 +466,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	o->listen = "127.0.0.1:5683";
 	server.expire = true;
-	while ((c = getopt_long(argc, argv, "l:k:tC:K:A:RP:L:s:ESvh", longopts,
+	while ((c = getopt_long(argc, argv, "l:k:tC:K:A:RP:L:s:ESTvh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'l': o->listen = optarg; break;
@@ -492,6 +494,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 's': o->script = optarg; break;
 		case 'E': server.expire = false; break;
 		case 'S': server.accept_stale = true; break;
+		case 'T': server.show_type = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return 2;

@@ -117,6 +117,7 @@ struct ts_server {
 	char loc_prefix[TS_LOC_MAX / 2];
 	bool expire; /* drop registrations whose lifetime ran out */
 	bool accept_stale; /* ACK notifications of unknown tokens (STALE) */
+	bool show_type;	   /* RESPONSE/NOTIFY lines say type=CON|NON|ACK */
 	unsigned next_id;
 	struct ts_reg regs[TS_MAX_REGS];
 	struct ts_fault fail_updates;

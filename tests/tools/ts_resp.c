@@ -63,8 +63,19 @@ static void out_location(const coap_pdu_t *received)
 	}
 }
 
-static void out_response(const char *kind, const struct ts_pending *p,
-			 const coap_pdu_t *received)
+static const char *type_name(coap_pdu_type_t t)
+{
+	switch (t) {
+	case COAP_MESSAGE_CON: return "CON";
+	case COAP_MESSAGE_NON: return "NON";
+	case COAP_MESSAGE_ACK: return "ACK";
+	case COAP_MESSAGE_RST:
+	default: return "RST";
+	}
+}
+
+static void out_response(const struct ts_server *s, const char *kind,
+			 const struct ts_pending *p, const coap_pdu_t *received)
 {
 	coap_opt_iterator_t it;
 	coap_opt_t *obs = coap_check_option(received, COAP_OPTION_OBSERVE, &it);
@@ -80,6 +91,8 @@ static void out_response(const char *kind, const struct ts_pending *p,
 						coap_opt_length(cfo));
 	coap_get_data_large(received, &len, &data, &off, &total);
 	ts_out("%s", kind);
+	if (s->show_type)
+		ts_out(" type=%s", type_name(coap_pdu_get_type(received)));
 	ts_out_token(p->tok, p->tok_len);
 	ts_out(" ep=%s op=%s path=%s code=%s", p->ep, ts_op_name(p->op),
 	       p->path,
@@ -163,12 +176,12 @@ static coap_response_t on_response(coap_session_t *session,
 	}
 	bool ok = COAP_RESPONSE_CLASS(coap_pdu_get_code(received)) == 2;
 	if (ts_op_observes(p->op) && p->answered) {
-		out_response("NOTIFY", p, received);
+		out_response(s, "NOTIFY", p, received);
 		if (!ok || !obs)
 			p->used = false; /* the client ended it */
 		return COAP_RESPONSE_OK;
 	}
-	out_response("RESPONSE", p, received);
+	out_response(s, "RESPONSE", p, received);
 	if (ts_op_observes(p->op) && ok && obs)
 		p->answered = true;
 	else

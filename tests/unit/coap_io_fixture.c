@@ -314,6 +314,9 @@ void iofx_on_request(void *arg, struct cio_session *s,
 	iofx.token_len = req->token_len;
 	iofx.accept = req->accept;
 	iofx.n_path = req->n_path;
+	iofx.path_bytes = 0;
+	for (size_t i = 0; i < req->n_path; i++)
+		iofx.path_bytes += strlen(req->path[i]);
 	iofx.observe = req->observe;
 	if (req->method == CIO_GET && req->n_path == 3 &&
 	    strcmp(req->path[0], "3") == 0 && strcmp(req->path[2], "0") == 0) {

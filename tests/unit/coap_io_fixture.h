@@ -108,6 +108,7 @@ struct iofx {
 	size_t token_len;
 	int accept;
 	size_t n_path;
+	size_t path_bytes; /* strlen of the path segments, summed */
 	size_t put_len;
 	int64_t observe;
 	/* a UDP socket that never answers, one that answers RST */

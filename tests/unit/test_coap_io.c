@@ -284,6 +284,26 @@ static void test_server_requests(void **state)
 	assert_int_equal(iofx_srv.answer_code, CIO_CODE(4, 0));
 	assert_int_equal(iofx.requests, 0);
 
+	/* long segments (800 bytes in all, more than the parser's stack
+	 * buffer): parsed whole, they reach the handler (its 4.04) */
+	{
+		static char seg[4][201];
+		const char *p_big[4];
+
+		for (int i = 0; i < 4; i++) {
+			memset(seg[i], 'a' + i, 200);
+			p_big[i] = seg[i];
+		}
+		iofx_srv_send(COAP_REQUEST_CODE_GET, p_big, 4, NULL, 0, NULL,
+			      0);
+		iofx_run_until(&iofx_srv.answers, 6, 3000);
+		assert_int_equal(iofx_srv.answer_code, CIO_CODE(4, 4));
+		assert_int_equal(iofx.requests, 1);
+		assert_int_equal(iofx.n_path, 4);
+		assert_int_equal(iofx.path_bytes, 800);
+		iofx.requests = 0;
+	}
+
 	/* Accept of 3 bytes: libcoap's parser already rejects it (RST) */
 	iofx_srv_send(COAP_REQUEST_CODE_GET, p300, 3, (const uint8_t *)"\1\2\3",
 		      3, NULL, 0);
@@ -293,14 +313,14 @@ static void test_server_requests(void **state)
 
 	/* other paths: the handler's 4.04 */
 	iofx_srv_send(COAP_REQUEST_CODE_DELETE, p300, 2, NULL, 0, NULL, 0);
-	iofx_run_until(&iofx_srv.answers, 6, 3000);
+	iofx_run_until(&iofx_srv.answers, 7, 3000);
 	assert_int_equal(iofx_srv.answer_code, CIO_CODE(4, 4));
 	assert_int_equal(iofx.requests, 1);
 
 	/* without a handler: 4.04 */
 	cio_set_request_handler(iofx.cio, NULL, NULL);
 	iofx_srv_send(COAP_REQUEST_CODE_GET, p300, 3, NULL, 0, NULL, 0);
-	iofx_run_until(&iofx_srv.answers, 7, 3000);
+	iofx_run_until(&iofx_srv.answers, 8, 3000);
 	assert_int_equal(iofx_srv.answer_code, CIO_CODE(4, 4));
 	assert_int_equal(iofx.requests, 1);
 	cio_set_request_handler(iofx.cio, iofx_on_request, NULL);

@@ -157,8 +157,28 @@ static void test_observe_and_notify(void **state)
 	assert_int_equal(res.n, 3);
 }
 
+/* What the reset handler was told (RSTs to NON notifications). */
+static struct {
+	int n;
+	struct cio_session *s;
+	uint8_t token[CIO_TOKEN_MAX];
+	size_t token_len;
+} reset;
+
+static void on_reset(void *arg, struct cio_session *s, const uint8_t *token,
+		     size_t token_len)
+{
+	assert_ptr_equal(arg, &reset);
+	assert_true(token_len <= CIO_TOKEN_MAX);
+	reset.n++;
+	reset.s = s;
+	memcpy(reset.token, token, token_len);
+	reset.token_len = token_len;
+}
+
 /* RST to a CON notification, from libcoap (the server's handler fails)
- * and from a raw socket; RST to a NON is not reported by libcoap. */
+ * and from a raw socket: the CIO_RESET result.  RST to a NON one (which
+ * libcoap 4.3.1 only logs): the reset handler, with the token. */
 static void test_notify_rst(void **state)
 {
 	struct cio_session *s = registered(), *raw;
@@ -166,6 +186,8 @@ static void test_notify_rst(void **state)
 	struct iofx_res res = {0};
 
 	(void)state;
+	memset(&reset, 0, sizeof(reset));
+	cio_set_notify_reset_handler(iofx.cio, on_reset, &reset);
 	iofx_srv_get_observe(p300, 3, 0);
 	iofx_run_until(&iofx_srv.answers, 1, 3000);
 	iofx_srv.refuse = true;
@@ -174,30 +196,55 @@ static void test_notify_rst(void **state)
 	iofx_run_until(&res.n, 1, 3000);
 	assert_int_equal(res.status, CIO_RESET);
 	assert_int_equal(iofx_srv.answers, 2);
+	/* a NON one refused by libcoap's server: its RST reaches the
+	 * handler, not the result callback */
+	n = observed(9, false);
+	assert_int_equal(cio_notify(s, &n, iofx_on_result, &res), 0);
+	iofx_run_until(&reset.n, 1, 3000);
+	assert_int_equal(reset.n, 1);
+	assert_ptr_equal(reset.s, s);
+	assert_int_equal(reset.token_len, iofx.token_len);
+	assert_memory_equal(reset.token, iofx.token, iofx.token_len);
+	assert_int_equal(res.n, 2);
+	assert_int_equal(res.status, CIO_OK);
 	cio_session_free(s);
 
 	/* the raw socket answers each datagram with an RST of its mid */
 	raw = iofx_open_udp(iofx.rst_port);
+	n = observed(10, true);
 	assert_int_equal(cio_notify(raw, &n, iofx_on_result, &res), 0);
-	iofx_run_until(&res.n, 2, 3000);
+	iofx_run_until(&res.n, 3, 3000);
 	assert_int_equal(res.status, CIO_RESET);
 	assert_int_equal(cio_session_pending(raw), 0);
-
-	/* NON: delivered as sent; its RST comes back and is lost in
-	 * libcoap (nothing else happens, the session still works) */
-	n.confirmable = false;
-	assert_int_equal(cio_notify(raw, &n, iofx_on_result, &res), 0);
-	iofx_run_until(&res.n, 3, 1000);
-	assert_int_equal(res.status, CIO_OK);
-	loop_run_once(iofx.loop, 200);
+	/* (the CON's RST is its result, not the handler's) */
 	loop_run_once(iofx.loop, 100);
-	assert_int_equal(res.n, 3);
-	n.confirmable = true;
+	assert_int_equal(reset.n, 1);
+
+	/* NON with no callback at all: nothing pending, the RST still
+	 * reported; the session goes on working */
+	n = observed(11, false);
+	n.token[0] ^= 0xff;
+	assert_int_equal(cio_notify(raw, &n, NULL, NULL), 0);
+	assert_int_equal(cio_session_pending(raw), 0);
+	iofx_run_until(&reset.n, 2, 3000);
+	assert_int_equal(reset.n, 2);
+	assert_ptr_equal(reset.s, raw);
+	assert_memory_equal(reset.token, n.token, n.token_len);
+	n = observed(12, true);
 	assert_int_equal(cio_notify(raw, &n, iofx_on_result, &res), 0);
 	iofx_run_until(&res.n, 4, 3000);
 	assert_int_equal(res.status, CIO_RESET);
+	assert_int_equal(reset.n, 2);
+
+	/* a session freed before its NON's RST is processed: forgotten */
+	n = observed(13, false);
+	assert_int_equal(cio_notify(raw, &n, NULL, NULL), 0);
 	cio_session_free(raw);
+	loop_run_once(iofx.loop, 200);
+	loop_run_once(iofx.loop, 100);
+	assert_int_equal(reset.n, 2);
 	assert_int_equal(res.n, 4);
+	cio_set_notify_reset_handler(iofx.cio, NULL, NULL);
 }
 
 static void test_notify_timeout(void **state)
@@ -373,7 +420,9 @@ static void test_notify_bad_arguments(void **state)
 	(void)state;
 	assert_int_equal(cio_notify(NULL, &n, iofx_on_result, &res), -EINVAL);
 	assert_int_equal(cio_notify(s, NULL, iofx_on_result, &res), -EINVAL);
+	n.confirmable = true; /* a CON needs a callback (a NON may have none) */
 	assert_int_equal(cio_notify(s, &n, NULL, &res), -EINVAL);
+	n.confirmable = false;
 	n.token_len = CIO_TOKEN_MAX + 1;
 	assert_int_equal(cio_notify(s, &n, iofx_on_result, &res), -EINVAL);
 	n.token_len = 0;
