@@ -421,6 +421,20 @@ static bool is_numeric(struct link *l, const struct path *p)
 }
 
 /* Write-Attributes: PUT with Uri-Query options and no Content-Format. */
+/* An executable resource of an existing instance: it holds no value, so
+ * the model does not know it, but it exists (Discover lists it). */
+static bool is_executable(struct link *l, const struct path *p)
+{
+	struct model *m = oa_model(l->sv->oa);
+	const struct schema_object *o = schema_find(model_schema(m), p->ids[0]);
+	const struct schema_resource *r =
+		o && p->len == PATH_RESOURCE ? schema_find_resource(o, p->ids[2])
+					     : NULL;
+
+	return r && (r->ops & SCHEMA_OP_EXEC) &&
+	       model_instance_exists(m, p->ids[0], p->ids[1]);
+}
+
 static int write_attributes(struct link *l, const struct path *p,
 			    const struct cio_incoming *in)
 {
@@ -428,8 +442,10 @@ static int write_attributes(struct link *l, const struct path *p,
 	size_t lens[CIO_QUERY_MAX];
 	int rc;
 
-	if (p->len == 0 || !model_exists(oa_model(l->sv->oa), p))
-		return p->len == 0 ? -EINVAL : -ENOENT;
+	if (p->len == 0)
+		return -EINVAL;
+	if (!model_exists(oa_model(l->sv->oa), p))
+		return is_executable(l, p) ? -EOPNOTSUPP : -ENOENT;
 	/* Write-Attributes needs the Read right (Access Control object,
 	 * resource 2: "R (Read, Observe, Write-Attributes)"). */
 	if ((rc = dm_check_access(l->sv->dm, &who, p, DM_ACCESS_READ)) < 0)
@@ -568,7 +584,9 @@ static void on_request(void *arg, struct cio_session *s,
 				 rc == 0	 ? CIO_CODE(2, 4)
 				 : rc == -ENOENT ? CIO_CODE(4, 4)
 				 : rc == -EACCES ? CIO_CODE(4, 1)
-						 : CIO_CODE(4, 0),
+				 : rc == -EOPNOTSUPP
+					 ? CIO_CODE(4, 5) /* executable */
+					 : CIO_CODE(4, 0),
 				 -1, NULL, 0);
 		return;
 	}

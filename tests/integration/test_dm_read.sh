@@ -439,6 +439,7 @@ check "$na" "4.05: Read of the executable Reset Min/Max /3303/0/5605" read /3303
 check "$na" "4.05: Execute of the readable Manufacturer /3/0/0" execute /3/0/0
 check "$na" "4.05: Execute of the readable Sensor Value /3303/0/5700" execute /3303/0/5700
 check "$na" "4.05: Discover of a resource instance /3/0/6/0" discover /3/0/6/0
+check "$na" "4.05: Write-Attributes on the executable Reboot /3/0/4" write-attr /3/0/4 pmin=1
 
 # ---- errors: 4.06 ---------------------------------------------------------
 nacc=$(want_code 4.06)
