@@ -457,12 +457,16 @@ static void test_notify_bad_arguments(void **state)
 	assert_int_equal(res.status, CIO_OK);
 	cio_session_free(s);
 
-	/* DTLS before the handshake: not up */
-	d = cio_session_new(iofx.cio, &dtls, NULL, NULL);
-	assert_non_null(d);
-	n.payload_len = 0;
-	assert_int_equal(cio_notify(d, &n, iofx_on_result, &res), -ENOTCONN);
-	cio_session_free(d);
+	/* DTLS before the handshake: not up (a build without DTLS cannot
+	 * open it at all) */
+	if (coap_dtls_is_supported()) {
+		d = cio_session_new(iofx.cio, &dtls, NULL, NULL);
+		assert_non_null(d);
+		n.payload_len = 0;
+		assert_int_equal(cio_notify(d, &n, iofx_on_result, &res),
+				 -ENOTCONN);
+		cio_session_free(d);
+	}
 	assert_int_equal(res.n, 1);
 }
 
