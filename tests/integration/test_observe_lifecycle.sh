@@ -113,6 +113,19 @@ ts_cmd a sync
 expect_status_of "$(notify_count a "$tr")" 1 "309: the 4.04 was the last notification of its token"
 expect_status_of "$(ts_count a '^ERROR op=notify')" 0 "309: nothing came for a token the server forgot"
 
+# --- 308: a Create with no values (Bitmap 3349 has no mandatory writable
+# --- resource) still notifies an object-level observation.  (What the
+# --- notification holds is Read's business: today an instance without
+# --- values is left out of an object's TLV, so the payload is not
+# --- checked here.)
+ts_cmd a observe gw-test /3349 tlv
+ts_wait a 1 "^RESPONSE .* op=observe path=/3349 code=2.05 obs=[0-9]* cf=11542 len=0$" \
+	"308: object /3349 (no instance) is observed in TLV"
+tb=$(token_of a observe /3349)
+do_rsp a create /3349 "hex: tlv" 2.01 "308: an empty /3349/0 is created" "loc=/3349/0 "
+ts_wait a 1 "^NOTIFY tok=$tb ep=gw-test op=observe path=/3349 code=2.05 obs=1 cf=11542 " \
+	"test_ets_308: a Create without values notifies too"
+
 ts_cmd a cancel-composite gw-test /3341 /1/0/1
 ts_wait a 1 "^RESPONSE .* op=cancel-composite path=/3341,/1/0/1 code=2.05 " "the composite observation is cancelled"
 expect_status_of "$(notify_count a "$tc")" 8 "308-310: exactly one composite notification per operation"
