@@ -109,10 +109,11 @@ static size_t multi_count(const struct snapshot *s, uint16_t rid)
 }
 
 /* Mirrors resource rid of s in the model as instances 0..n-1.  A list that
- * shrank is rewritten whole, so the change hook (which deletions do not
- * call) sees a set.  An empty list is an existing resource without
- * instances (IP Addresses is mandatory: Read answers an empty list, not
- * 4.04): the model makes one from a set and a delete of an instance. */
+ * shrank is rewritten whole (deleted, then set in the same call, so an
+ * observation of it sees a change, not a deletion).  An empty list is an
+ * existing resource without instances (IP Addresses is mandatory: Read answers
+ * an empty list, not 4.04): the model makes one from a set and a delete of an
+ * instance. */
 static void mirror(struct connmon *c, uint16_t rid)
 {
 	struct path res = path_resource(OID_CONNMON, 0, rid);

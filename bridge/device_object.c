@@ -138,8 +138,8 @@ static int errors_get(struct device *d, int64_t *codes, size_t *n)
 }
 
 /* Stores codes as instances 0..n-1 (the single 0 when n == 0).  When the
- * list shrinks the resource is rewritten whole, so that the change hook
- * (which deletions do not call) sees a set. */
+ * list shrinks the resource is rewritten whole (deleted, then set in the
+ * same call, so an observation of it sees a change, not a deletion). */
 static int errors_put(struct device *d, const int64_t *codes, size_t n)
 {
 	struct path res = path_resource(OID_DEVICE, 0, RID_ERROR_CODE);

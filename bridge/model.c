@@ -213,6 +213,13 @@ static struct m_res *find_res(const struct model *m, uint16_t oid, uint16_t iid,
 	return in ? arr_find(&in->res, sizeof(struct m_res), rid, NULL) : NULL;
 }
 
+/* The change hook for an instance or resource created or deleted. */
+static void notify(struct model *m, struct path p)
+{
+	if (m->on_change)
+		m->on_change(&p, m->on_change_arg);
+}
+
 int model_instance_create(struct model *m, uint16_t oid, uint16_t iid)
 {
 	const struct schema_object *def;
@@ -247,6 +254,7 @@ int model_instance_create(struct model *m, uint16_t oid, uint16_t iid)
 		return -ENOMEM;
 	}
 	in->id = iid;
+	notify(m, path_instance(oid, iid));
 	return 0;
 }
 
@@ -263,6 +271,7 @@ int model_instance_delete(struct model *m, uint16_t oid, uint16_t iid)
 	arr_remove(&o->inst, sizeof(*in), ipos);
 	if (o->inst.n == 0)
 		arr_remove(&m->obj, sizeof(*o), opos);
+	notify(m, path_instance(oid, iid));
 	return 0;
 }
 
@@ -541,6 +550,7 @@ int model_resource_delete(struct model *m, const struct path *p)
 			return -ENOENT;
 		res_free(r);
 		arr_remove(&in->res, sizeof(*r), rpos);
+		notify(m, *p);
 		return 0;
 	}
 	rc = resolve(m, p, &in, &def, &r, &rpos);
@@ -551,6 +561,7 @@ int model_resource_delete(struct model *m, const struct path *p)
 		return -ENOENT;
 	mval_clear(&ri->val);
 	arr_remove(&r->ri, sizeof(*ri), ripos);
+	notify(m, *p);
 	return 0;
 }
 

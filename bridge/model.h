@@ -193,9 +193,13 @@ int model_collect(const struct model *m, const struct path *p,
 enum lwb_type model_type_of(const struct path *p, void *model);
 
 /* Called after a stored value changed (model_set/model_set_at returned 1)
- * with the path that was set; the value is already in the model.  For the
- * observe engine.  Not called for unchanged values, creations of
- * instances or deletions.  The hook must not set values itself. */
+ * with the path that was set (the value is already in the model), after
+ * model_instance_create() and model_instance_delete() with the instance
+ * /o/i, and after model_resource_delete() with its path (the entry is
+ * already gone: model_exists() tells a deletion from a change).  For the
+ * observe engine: observations above the path see a new instance set,
+ * those at or below a deleted one end.  Not called for unchanged values
+ * or failed calls.  The hook must not change the model itself. */
 typedef void (*model_change_fn)(const struct path *p, void *arg);
 
 /* Installs the change hook (NULL removes it). */

@@ -26,6 +26,8 @@ struct obs {
 	bool changed; /* a value change waits to be notified */
 	bool catchup; /* one notification owed from an offline period */
 	bool in_flight;
+	bool recheck; /* the target may be gone: build() decides, at once */
+	int end_err;  /* non-zero: ends with this error (end()) when it can */
 };
 
 struct stored {
@@ -205,8 +207,15 @@ static void schedule(struct obs_engine *e, struct obs *o)
 {
 	uint64_t now = now_ms(e), due = UINT64_MAX;
 
-	if (o->in_flight) {
+	if (o->recheck) {
+		due = now;
+	} else if (o->in_flight) {
 		due = o->inflight_ms + e->cfg.inflight_timeout_ms;
+	} else if (o->end_err) {
+		/* Offline or draining: obs_set_reachable(true) or the end of
+		 * the backlog schedules it again. */
+		if (e->reachable && !draining(e))
+			due = now;
 	} else if (!e->reachable) {
 		if (o->changed)
 			due = max_u64(now, pmin_at(o));
@@ -293,6 +302,12 @@ static int build(struct obs_engine *e, const struct obs_info *info, size_t *len,
 		e->buf = b;
 		e->buf_cap = cap;
 	}
+}
+
+/* build()'s answers that end the observation (see end() in observe.h). */
+static bool gone(int rc)
+{
+	return rc == -ENOENT || rc == -EACCES;
 }
 
 /* ---- the store ------------------------------------------------------- */
@@ -383,6 +398,8 @@ static void store(struct obs_engine *e, struct obs *o, uint64_t now)
 		trim(e);
 	} else if (rc == 0) {
 		e->stats.dropped++;
+	} else if (gone(rc)) {
+		o->end_err = rc; /* sent once reachable, after the backlog */
 	} else {
 		e->stats.failed++;
 	}
@@ -402,6 +419,10 @@ static void send_live(struct obs_engine *e, struct obs *o, uint64_t now)
 	o->catchup = false;
 	o->last_ms = now;
 	rc = build(e, &o->info, &len, &cf);
+	if (gone(rc)) {
+		o->end_err = rc; /* the caller's schedule() makes it due now */
+		return;
+	}
 	if (rc != 0) {
 		e->stats.failed++;
 		return;
@@ -422,6 +443,33 @@ static void send_live(struct obs_engine *e, struct obs *o, uint64_t now)
 	}
 }
 
+/* The last notification of an ended observation, which is then freed. */
+static void send_end(struct obs_engine *e, struct obs *o)
+{
+	if (e->cb.end) {
+		if (e->cb.end(e->cfg.ctx, &o->info, o->end_err) == 0)
+			e->stats.ended++;
+		else
+			e->stats.failed++;
+	}
+	destroy_at(e, index_of(e, o));
+}
+
+/* obs_recheck_within(): does the target still answer? */
+static void recheck(struct obs_engine *e, struct obs *o)
+{
+	size_t len;
+	uint16_t cf;
+	int rc;
+
+	o->recheck = false;
+	if (o->end_err)
+		return;
+	rc = build(e, &o->info, &len, &cf);
+	if (gone(rc))
+		o->end_err = rc;
+}
+
 static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
 {
 	struct obs *o = arg;
@@ -431,6 +479,18 @@ static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
 
 	(void)loop;
 	(void)t;
+	if (o->recheck)
+		recheck(e, o);
+	if (o->end_err && !o->in_flight) {
+		if (e->reachable && !draining(e)) {
+			send_end(e, o);
+			return;
+		}
+		if (!e->reachable)
+			wake(e);
+		schedule(e, o);
+		return;
+	}
 	if (o->in_flight) {
 		/* The guard: the owner never reported the end of the CON. */
 		if (now >= o->inflight_ms + e->cfg.inflight_timeout_ms) {
@@ -630,6 +690,8 @@ static int add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 	o->last_ms = now;
 	o->changed = false;
 	o->catchup = false;
+	o->recheck = false;
+	o->end_err = 0;
 	rc = insert(e, o);
 	if (rc != 0) {
 		/* Only a replaced entry can get here with its array slot gone
@@ -700,6 +762,26 @@ size_t obs_cancel_within(struct obs_engine *e, const struct path *path)
 	i = lower_bound(e, path);
 	while (i < e->n && path_is_within(&e->v[i]->info.path, path)) {
 		destroy_at(e, i);
+		k++;
+	}
+	return k;
+}
+
+size_t obs_recheck_within(struct obs_engine *e, const struct path *path)
+{
+	size_t i, k = 0;
+
+	if (!e || !path || path->len > PATH_MAX_DEPTH)
+		return 0;
+	/* Composite observations (root path) are within only the root. */
+	for (i = lower_bound(e, path);
+	     i < e->n && path_is_within(&e->v[i]->info.path, path); i++) {
+		struct obs *o = e->v[i];
+
+		if (o->paths || o->end_err)
+			continue;
+		o->recheck = true;
+		schedule(e, o);
 		k++;
 	}
 	return k;

@@ -111,6 +111,22 @@
  * built into one scratch buffer the engine owns, grown only when build()
  * says -ENOBUFS (up to payload_max).
  *
+ * End of an observation (RFC 7641 §3.2, §4.2).  When build() says the
+ * target is gone (-ENOENT) or no longer readable by this server (-EACCES),
+ * the observation ends with one error notification through end() instead
+ * of vanishing silently, and the server can forget it.  The owner learns
+ * of deletions and Access Control changes long before the next due
+ * notification: it calls obs_recheck_within(), and each plain observation
+ * at or below the path is checked with build() in the next loop iteration
+ * (pmin does not apply: the check sends nothing unless the observation
+ * ends).  Checking later, not at once, lets a deletion followed by a
+ * rewrite in the same loop iteration (a list rewritten whole) pass.  The
+ * end notification goes out as soon as the observation has no CON in
+ * flight, the engine is reachable and the store is drained (offline it
+ * waits, and wakeup() is called as for a due notification).  Composite
+ * observations do not end this way: a path that is gone or unreadable
+ * just drops out of their next notification (dm_read_composite).
+ *
  * Not done: epmin/epmax are resolved (attrs.h) but not yet used by the
  * engine (values are pushed by the owner, so there is nothing to sample).
  *
@@ -156,11 +172,12 @@ struct obs_callbacks {
 	 * the model and encodes it in info->accept (its default format when
 	 * -1) into buf (cap bytes), sets *len and the Content-Format it used
 	 * in *content_format.  Returns 0; -ENOBUFS if cap is too small (the
-	 * engine grows its buffer and calls again, up to payload_max); any
-	 * other negative errno drops this notification (stats.failed; e.g.
-	 * -ENOENT when the instance is gone: the owner may also cancel the
-	 * observation later with obs_cancel()).  buf belongs to the engine.
-	 * Required.
+	 * engine grows its buffer and calls again, up to payload_max);
+	 * -ENOENT when the observed target is gone, -EACCES when this server
+	 * may no longer read it: the observation ENDS (see end() and "End of
+	 * an observation" above); any other negative errno drops this
+	 * notification (stats.failed) and the observation stays.  buf
+	 * belongs to the engine.  Required.
 	 */
 	int (*build)(void *ctx, const struct obs_info *info, uint8_t *buf,
 		     size_t cap, size_t *len, uint16_t *content_format);
@@ -196,6 +213,22 @@ struct obs_callbacks {
 	 * time in this offline period).  May be NULL.
 	 */
 	void (*wakeup)(void *ctx);
+
+	/*
+	 * Sends the last notification of an observation whose build()
+	 * answered err (-ENOENT: the target is gone; -EACCES: no Read right
+	 * any more): an error response (the owner maps err to its code, e.g.
+	 * 4.04, 4.01) with info->token, CONFIRMABLE and without an Observe
+	 * option (RFC 7641 §3.2, §4.2: a non-2.xx notification ends the
+	 * observation).  Confirmable because it is the observation's last
+	 * message: a lost NON would leave the server waiting for
+	 * notifications that never come, and nothing later would draw its
+	 * RST.  The engine forgets the observation right after the call,
+	 * whatever it returns (non-zero counts in stats.failed): no
+	 * obs_sent() is expected for it.  May be NULL: the observation then
+	 * just ends.
+	 */
+	int (*end)(void *ctx, const struct obs_info *info, int err);
 };
 
 struct obs_config {
@@ -233,6 +266,7 @@ struct obs_stats {
 	uint64_t timeouts;  /* CONs that got no answer (observation kept) */
 	uint64_t failed;    /* build() or send() errors */
 	uint64_t cancelled; /* observations ended by RST or Observe 1 */
+	uint64_t ended;	    /* ended with an error notification (end()) */
 };
 
 struct obs_engine;
@@ -283,10 +317,11 @@ int obs_add(struct obs_engine *e, const uint8_t *token, size_t token_len,
  * own pmax, and a change is never held longer than the most eager path
  * asks); gt, lt and st are not used (every change notifies): the
  * specification ties them to one numeric value, and a composite
- * notification carries many.  obs_cancel_within() leaves composite
- * observations alone (a deleted instance just drops out of the next
- * notification).  Otherwise as obs_add() (same token: replaced; -EINVAL
- * for n 0 or above the bound, or a root path; -ENOSPC; -ENOMEM).
+ * notification carries many.  obs_cancel_within() and
+ * obs_recheck_within() leave composite observations alone (a deleted
+ * instance just drops out of the next notification).  Otherwise as obs_add()
+ * (same token: replaced; -EINVAL for n 0 or above the bound, or a root path;
+ * -ENOSPC; -ENOMEM).
  */
 int obs_add_composite(struct obs_engine *e, const uint8_t *token,
 		      size_t token_len, const struct path *paths, size_t n,
@@ -299,9 +334,20 @@ int obs_add_composite(struct obs_engine *e, const uint8_t *token,
  */
 int obs_cancel(struct obs_engine *e, const uint8_t *token, size_t token_len);
 
-/* Ends every observation at or below path (the object instance was
- * deleted).  Returns how many. */
+/* Ends every observation at or below path at once, sending nothing (the
+ * server is not told: prefer obs_recheck_within()).  Returns how many. */
 size_t obs_cancel_within(struct obs_engine *e, const struct path *path);
+
+/*
+ * Something at path was deleted, or this server's rights on it may have
+ * changed (Access Control): every plain (not composite) observation at or
+ * below path is re-checked with build() in the next loop iteration; those
+ * whose build() answers -ENOENT or -EACCES end with an error notification
+ * (see "End of an observation").  Observations above path are not
+ * affected: report the change with obs_value_changed() for them.  Returns
+ * how many observations will be checked.
+ */
+size_t obs_recheck_within(struct obs_engine *e, const struct path *path);
 
 /* Reports that the value at path changed (any level; see Matching). */
 void obs_value_changed(struct obs_engine *e, const struct path *path);

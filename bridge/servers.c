@@ -20,6 +20,9 @@
 
 enum {
 	OID_SERVER = 1,
+	OID_ACL = 2,
+	RID_ACL_OBJECT = 0,
+	RID_ACL_INSTANCE = 1,
 	RID_LIFETIME = 1,
 	RID_DEFAULT_PMIN = 2,
 	RID_DEFAULT_PMAX = 3,
@@ -285,8 +288,13 @@ static int obs_build(void *ctx, const struct obs_info *info, uint8_t *buf,
 				  info->accept, &r);
 	else
 		dm_read(l->sv->dm, &who, &info->path, info->accept, &r);
+	/* 4.04 and 4.01 end the observation (observe.h, end()). */
+	if (r.code == CIO_CODE(4, 4))
+		return -ENOENT;
+	if (r.code == CIO_CODE(4, 1))
+		return -EACCES;
 	if (r.code != CIO_CODE(2, 5))
-		return CIO_CODE_CLASS(r.code) == 4 ? -ENOENT : -EIO;
+		return -EIO;
 	if (r.payload_len > cap)
 		return -ENOBUFS;
 	memcpy(buf, r.payload, r.payload_len);
@@ -368,6 +376,36 @@ static int obs_send(void *ctx, const struct obs_info *info, uint32_t seq,
 	return rc;
 }
 
+/* The outcome of an end notification: the engine has forgotten the
+ * observation, so there is nothing to report back. */
+static void end_result(void *arg, const struct cio_result *res)
+{
+	(void)arg;
+	(void)res;
+}
+
+/* The last notification of an observation whose target is gone (4.04) or
+ * no longer readable by this server (4.01). */
+static int obs_end(void *ctx, const struct obs_info *info, int err)
+{
+	struct link *l = ctx;
+	struct cio_notification n = {
+		.token_len = info->token_len,
+		.code = err == -EACCES ? CIO_CODE(4, 1) : CIO_CODE(4, 4),
+		.content_format = -1,
+		.confirmable = true,
+	};
+	int rc;
+
+	memcpy(n.token, info->token, info->token_len);
+	log_msg(LOG_LVL_INFO, l->tag, "observation ended: %s",
+		err == -EACCES ? "no Read right any more" : "target gone");
+	rc = cio_notify(l->session, &n, end_result, NULL);
+	if (rc == 0)
+		reg_activity(l->reg);
+	return rc;
+}
+
 static int obs_read_number(void *ctx, const struct path *p, double *out)
 {
 	struct link *l = ctx;
@@ -399,6 +437,7 @@ static const struct obs_callbacks obs_cb = {
 	.send = obs_send,
 	.read_number = obs_read_number,
 	.wakeup = obs_wakeup,
+	.end = obs_end,
 };
 
 /* gt, lt and st make sense on one number: a numeric single resource or a
@@ -523,10 +562,10 @@ static void on_notify_reset(void *arg, struct cio_session *s,
 }
 
 /* A Create (2.01) or Delete (2.02) went through: the new instance's
- * Location-Path, or every server's attributes and observations of the
- * deleted one dropped; then every server gets an Update with the new
- * object list.  An observation of a deleted instance just ends (no 4.04
- * notification: the server learns from the Update and its next request). */
+ * Location-Path, or every server's attributes of the deleted one dropped;
+ * then every server gets an Update with the new object list.  The
+ * observations learn of it from the model's change hook
+ * (servers_value_changed): those of a deleted instance end with 4.04. */
 static void instances_changed(struct servers *sv, const struct path *deleted,
 			      const struct dm_response *out,
 			      struct cio_response *resp)
@@ -541,10 +580,8 @@ static void instances_changed(struct servers *sv, const struct path *deleted,
 		cio_response_set_location(resp, segs, 2);
 	}
 	if (out->code == CIO_CODE(2, 2))
-		for (size_t i = 0; i < sv->n_links; i++) {
+		for (size_t i = 0; i < sv->n_links; i++)
 			attrs_clear(sv->links[i].attrs, deleted);
-			obs_cancel_within(sv->links[i].obs, deleted);
-		}
 	servers_objects_changed(sv);
 }
 
@@ -981,11 +1018,43 @@ void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg)
 	check_all_stopped(sv);
 }
 
+/* The instance an Access Control instance /2/x governs, from its
+ * resources 0 and 1; false when they are not set (yet) or name the
+ * Create ACL (instance 65535). */
+static bool acl_target(const struct model *m, uint16_t x, struct path *out)
+{
+	struct path po = path_resource(OID_ACL, x, RID_ACL_OBJECT);
+	struct path pi = path_resource(OID_ACL, x, RID_ACL_INSTANCE);
+	struct lwb_value o, i;
+
+	if (model_get(m, &po, &o) < 0 || model_get(m, &pi, &i) < 0 ||
+	    o.type != LWB_TYPE_INTEGER || i.type != LWB_TYPE_INTEGER ||
+	    o.v.i < 0 || o.v.i >= LWB_ID_INVALID || i.v.i < 0 ||
+	    i.v.i >= LWB_ID_INVALID)
+		return false;
+	*out = path_instance((uint16_t)o.v.i, (uint16_t)i.v.i);
+	return true;
+}
+
 void servers_value_changed(const struct path *p, void *arg)
 {
 	struct servers *sv = arg;
+	const struct model *m = oa_model(sv->oa);
+	bool gone = !model_exists(m, p);
+	struct path target;
+	/* A change to an ACL instance may take a server's Read right on
+	 * its target away: its observations there are checked again and
+	 * end with 4.01 if so. */
+	bool acl = p->len >= PATH_INSTANCE && p->ids[0] == OID_ACL &&
+		   acl_target(m, p->ids[1], &target);
 
 	for (size_t i = 0; i < sv->n_links; i++) {
+		/* Deleted (instance, resource): its observations end with
+		 * 4.04 unless it is back by the next loop iteration. */
+		if (gone)
+			obs_recheck_within(sv->links[i].obs, p);
+		if (acl)
+			obs_recheck_within(sv->links[i].obs, &target);
 		obs_value_changed(sv->links[i].obs, p);
 		if (sv->links[i].send)
 			send_value_changed(sv->links[i].send, p);

@@ -48,8 +48,12 @@ void servers_start(struct servers *sv);
  */
 void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg);
 
-/* A value changed (the model's change hook, model_set_change_hook):
- * observations of every server at or above p fall due. */
+/* A value changed, or an instance or resource was created or deleted (the
+ * model's change hook, model_set_change_hook): observations of every
+ * server at or above p fall due; those at or below a deleted p end with a
+ * 4.04 notification, and a change in an Access Control instance /2/x ends
+ * those on its target that lost the Read right with 4.01 (observe.h, "End
+ * of an observation"). */
 void servers_value_changed(const struct path *p, void *sv);
 
 /* Object instances were added or removed: every registered server gets an

@@ -110,8 +110,10 @@ if [ -n "$x" ]; then ok "951: /2/$x is the ACL of /3303/0"
 else not_ok "951: the ACL of /3303/0 is in object 2" "$(grep 'path=/2 ' "$tmp/a.out" | cut -c1-300)"; fi
 ts_cmd a write gw-test "/2/$x/2/2" 0
 ts_wait a 1 "^RESPONSE .* op=write path=/2/$x/2/2 code=2.04" "951: the owner takes server 2's Read on /3303/0 away"
-sleep 0.5
+ts_wait b 1 "^NOTIFY .* path=/3303/0/5700 code=4.01 cf=none len=0$" \
+	"951: server 2's observation ends with a 4.01 notification"
 nb=$(ts_count b '^NOTIFY .* path=/3303/0/5700')
+# The value changes every second: 3 s would bring about 3 notifications.
 sleep 3
 expect_status_of "$(( $(ts_count b '^NOTIFY .* path=/3303/0/5700') - nb ))" 0 \
 	"951: server 2 gets no more notifications of /3303/0/5700"

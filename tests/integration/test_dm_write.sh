@@ -128,7 +128,8 @@ do_rsp write-update /3349/0/5912 '[{"bn":"/3349/0/5912/","n":"4","vs":"d"}] senm
 do_rsp read /3349/0/5912 "senml-json" 2.05 "226: both instances are there" \
 	'"n":"3","vs":"c"},{"n":"4","vs":"d"}'
 
-# --- 290: Delete; the Update no longer lists it; its observation ends.
+# --- 290: Delete; the Update no longer lists it; its observation ends
+# --- with a 4.04 notification (RFC 7641 §3.2), the server forgets it.
 ts_cmd a observe gw-test /3341/5
 ts_wait a 1 "^RESPONSE .* op=observe path=/3341/5 code=2.05" "290: /3341/5 is observed"
 upd=$(ts_count a "^UPDATE id=1 ")
@@ -146,15 +147,19 @@ expect_rsp delete /3341/5 4.04 "test_ets_290: deleting it again is 4.04"
 expect_rsp delete /3303/0 4.05 "test_ets_290: a plugin's instance cannot be deleted (4.05)"
 expect_rsp delete /3/0 4.05 "test_ets_290: the Device instance cannot be deleted (4.05)"
 expect_rsp delete /1/0 4.01 "test_ets_290: an LwM2M Server cannot delete a Server instance (4.01)"
+ts_wait a 1 "^NOTIFY .* op=observe path=/3341/5 code=4.04 cf=none len=0$" \
+	"test_ets_290: the observation of the deleted instance ends with 4.04"
 # The same id created again and written: the old observation is gone, so
-# no notification comes.
+# no notification comes (nor one the server no longer knows).
 do_rsp create /3341 '[{"bn":"/3341/5/","n":"5527","vs":"back"}] senml-json' 2.01 \
 	"290: /3341/5 is created again" "loc=/3341/5 "
 do_rsp write /3341/5/5527 "changed text" 2.04 "290: and written"
 ts_cmd a sync
 do_rsp read /3341/5/5527 "text" 2.05 "290: the write is in" "payload=changed$"
-expect_status_of "$(ts_count a '^NOTIFY .* path=/3341/5')" 0 \
-	"test_ets_290: the observation of the deleted instance ended with it"
+expect_status_of "$(ts_count a '^NOTIFY .* path=/3341/5')" 1 \
+	"test_ets_290: the 4.04 was the observation's last notification"
+expect_status_of "$(ts_count a '^ERROR op=notify')" 0 \
+	"290: nothing came for the forgotten token"
 
 stop_bridge
 ts_wait a 1 "^DEREGISTER" "de-registered"

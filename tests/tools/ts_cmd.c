@@ -203,6 +203,19 @@ static int send_req(struct ts_server *s, struct ts_reg *r, const struct req *q)
 	ts_out_token(p->tok, p->tok_len);
 	ts_out(" ep=%s op=%s path=%s", r->ep, ts_op_name(q->op), q->path);
 	ts_out_end();
+	if (q->op == TS_OP_CANCEL || q->op == TS_OP_CANCEL_COMPOSITE) {
+		/* libcoap (block mode) tracks the observation and would put
+		 * its own internal token on a plain GET/FETCH with Observe 1
+		 * (seen with 4.3.1): coap_cancel_observe() repeats the
+		 * observing request with the observation's token, as RFC
+		 * 7641 §3.6 wants. */
+		coap_binary_t tok = {p->tok_len, p->tok};
+
+		if (coap_cancel_observe(r->session, &tok, COAP_MESSAGE_CON)) {
+			ret = 0;
+			goto out;
+		}
+	}
 	coap_pdu_t *sending = pdu;
 	pdu = NULL;
 	if (coap_send(r->session, sending) == COAP_INVALID_MID) {

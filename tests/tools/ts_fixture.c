@@ -233,6 +233,11 @@ static void record_request(const coap_pdu_t *req)
 	cur->req_cf = opt_uint(req, COAP_OPTION_CONTENT_FORMAT);
 	cur->req_accept = opt_uint(req, COAP_OPTION_ACCEPT);
 	cur->req_observe = opt_uint(req, COAP_OPTION_OBSERVE);
+	coap_bin_const_t tok = coap_pdu_get_token(req);
+	cur->req_token_len = tok.length < sizeof(cur->req_token)
+				     ? tok.length
+				     : sizeof(cur->req_token);
+	memcpy(cur->req_token, tok.s, cur->req_token_len);
 	coap_get_data(req, &len, &data);
 	snprintf(cur->req_payload, sizeof(cur->req_payload), "%.*s", (int)len,
 		 data ? (const char *)data : "");

@@ -50,6 +50,8 @@ struct fx {
 	int req_cf;
 	int req_accept;
 	int req_observe;
+	uint8_t req_token[8]; /* its token as it came on the wire */
+	size_t req_token_len;
 	char req_payload[256];
 	unsigned notify_value; /* what GET 3/0/13 answers */
 };

@@ -77,11 +77,25 @@ static void m_wakeup(void *ctx)
 	((struct owner *)ctx)->wakeups++;
 }
 
+static int m_end(void *ctx, const struct obs_info *info, int err)
+{
+	struct owner *ow = ctx;
+	struct ended *x;
+
+	assert_true(ow->nended < MAXENDED);
+	x = &ow->ended[ow->nended++];
+	memcpy(x->token, info->token, info->token_len);
+	x->token_len = info->token_len;
+	x->err = err;
+	return ow->end_rc;
+}
+
 const struct obs_callbacks ofx_mock_cb = {
 	.build = m_build,
 	.send = m_send,
 	.read_number = m_read_number,
 	.wakeup = m_wakeup,
+	.end = m_end,
 };
 
 void ofx_config_for(struct owner *ow, struct obs_config *c)

@@ -29,6 +29,15 @@ struct sent {
 	char payload[64];
 };
 
+/* One end notification as the mock end() saw it. */
+struct ended {
+	uint8_t token[OBS_TOKEN_MAX];
+	size_t token_len;
+	int err;
+};
+
+#define MAXENDED 8
+
 /* The mock owner of one server's engine; the test state of every test. */
 struct owner {
 	struct fx *fx;
@@ -42,6 +51,9 @@ struct owner {
 	int builds, read_numbers, wakeups;
 	struct sent sent[MAXSENT];
 	size_t nsent;
+	int end_rc; /* end() result */
+	struct ended ended[MAXENDED];
+	size_t nended;
 };
 
 /* Tokens of three observations (the static copies are per test file). */

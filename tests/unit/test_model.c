@@ -829,6 +829,45 @@ static void test_change_hook(void **state)
 	assert_int_equal(c.n, 2);
 }
 
+/* Creations and deletions reach the hook too (the observe engine ends
+ * observations of what is gone), after the fact; failed calls do not. */
+static void test_change_hook_structure(void **state)
+{
+	struct model *m = M(state);
+	struct changes c = {0};
+	struct path inst = path_instance(OT, 4);
+	struct path flt = path_resource(OT, 4, 3);
+	struct path ri = path_resource_instance(OT, 4, 10, 2);
+	struct path multi = path_resource(OT, 4, 10);
+
+	model_set_change_hook(m, on_change, &c);
+	assert_int_equal(model_instance_create(m, OT, 4), 0);
+	assert_int_equal(c.n, 1);
+	assert_true(path_equal(&c.last, &inst));
+	assert_int_equal(model_instance_create(m, OT, 4), -EEXIST);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(model_set(m, &flt, &VF(1)), 1);
+	assert_int_equal(set(m, ri, VI(7)), 1);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(model_resource_delete(m, &ri), 0);
+	assert_int_equal(c.n, 4);
+	assert_true(path_equal(&c.last, &ri));
+	assert_false(model_exists(m, &c.last));
+	assert_true(model_exists(m, &multi));
+	assert_int_equal(model_resource_delete(m, &flt), 0);
+	assert_int_equal(c.n, 5);
+	assert_true(path_equal(&c.last, &flt));
+	assert_int_equal(model_resource_delete(m, &flt), -ENOENT);
+	assert_int_equal(c.n, 5);
+	assert_int_equal(model_instance_delete(m, OT, 4), 0);
+	assert_int_equal(c.n, 6);
+	assert_true(path_equal(&c.last, &inst));
+	assert_false(model_exists(m, &inst));
+	assert_int_equal(model_instance_delete(m, OT, 4), -ENOENT);
+	assert_int_equal(c.n, 6);
+	model_set_change_hook(m, NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -849,6 +888,7 @@ int main(void)
 		T(test_timestamps),
 		T(test_check),
 		T(test_change_hook),
+		T(test_change_hook_structure),
 #undef T
 	};
 

@@ -619,7 +619,7 @@ static void test_build_grows_buffer(void **state)
 	assert_int_equal(ow->nsent, 1);
 	assert_int_equal(ofx_stats(ow).failed, 1);
 	ow->pad = 0;
-	ow->build_rc = -ENOENT;
+	ow->build_rc = -EIO;
 	ofx_change(ow, TEMP, 3);
 	ofx_settle(ow);
 	assert_int_equal(ofx_stats(ow).failed, 2);

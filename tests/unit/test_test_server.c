@@ -324,6 +324,9 @@ static void test_observe_and_cancel(void **state)
 	fx_expect_line(f, "RESPONSE ", " op=observe path=/3/0/13 code=2.05 ",
 		       " obs=", " payload=20", NULL);
 	assert_int_equal(f->req_observe, 0);
+	uint8_t obs_tok[8];
+	size_t obs_tok_len = f->req_token_len;
+	memcpy(obs_tok, f->req_token, obs_tok_len);
 	f->notify_value = 21;
 	coap_resource_notify_observers(f->obs_res, NULL);
 	fx_expect_line(f, "NOTIFY ", " ep=gw-1 op=observe path=/3/0/13 ",
@@ -339,6 +342,10 @@ static void test_observe_and_cancel(void **state)
 	fx_expect_line(f, "RESPONSE ", tok, " op=cancel ", NULL);
 	free(req);
 	assert_int_equal(f->req_observe, 1);
+	/* ... on the wire too (libcoap's block mode would put an internal
+	 * token on a plain GET with Observe 1). */
+	assert_int_equal(f->req_token_len, obs_tok_len);
+	assert_memory_equal(f->req_token, obs_tok, obs_tok_len);
 	fx_cmd(f, "cancel gw-1 /3/0/13");
 	fx_expect_line(f, "ERROR cmd=cancel ", "reason=not-observed", NULL);
 
