@@ -8,58 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "attrs.h"
-#include "endpoint.h"
 #include "log.h"
-#include "observe.h"
 #include "reg_message.h"
-#include "registration.h"
-#include "send.h"
-
-enum {
-	OID_SERVER = 1,
-	OID_ACL = 2,
-	RID_ACL_OBJECT = 0,
-	RID_ACL_INSTANCE = 1,
-	RID_LIFETIME = 1,
-	RID_DEFAULT_PMIN = 2,
-	RID_DEFAULT_PMAX = 3,
-	RID_DISABLE = 4,
-	RID_DISABLE_TIMEOUT = 5,
-	RID_STORING = 6,
-	RID_BINDING = 7,
-	RID_UPDATE_TRIGGER = 8,
-	RID_MUTE_SEND = 23,
-};
-
-struct link {
-	struct servers *sv;
-	const struct cfg_server *cfg;
-	uint16_t iid;
-	char tag[32]; /* "server 1": log tag */
-	struct cio_session *session;
-	struct reg *reg;
-	struct attrs *attrs;	 /* this server's notification attributes */
-	struct obs_engine *obs; /* its observations */
-	struct send_engine *send; /* its Send reports; NULL: none configured */
-	bool send_unreadable;	  /* the last report could not be made */
-};
-
-struct servers {
-	struct loop *loop;
-	struct cio *cio;
-	struct object_access *oa;
-	struct dm *dm;
-	const struct bridge_config *cfg;
-	char endpoint[ENDPOINT_MAX + 1];
-	struct link *links;
-	size_t n_links;
-	void (*done)(void *arg);
-	void *done_arg;
-	bool done_called;
-};
+#include "servers_priv.h"
 
 /* One registration request on its way: the outcome goes to the machine
  * with the id it quoted. */
@@ -67,13 +19,6 @@ struct pending {
 	struct link *link;
 	uint32_t id;
 };
-
-/* The LwM2M version this server was configured with. */
-static enum reg_lwm2m_version version_of(const struct link *l)
-{
-	return l->cfg->lwm2m_version == CFG_LWM2M_1_0 ? REG_LWM2M_1_0
-						      : REG_LWM2M_1_1;
-}
 
 /* ---- transport for the registration machine -------------------------- */
 
@@ -172,7 +117,7 @@ static int hook_payload(void *ctx, char *buf, size_t cap)
 {
 	struct link *l = ctx;
 	struct reg_payload_opts opts = {
-		.version = version_of(l),
+		.version = servers_version_of(l),
 	};
 
 	return reg_payload_build(oa_model(l->sv->oa), &opts, buf, cap);
@@ -265,302 +210,6 @@ static void on_session_event(void *arg, struct cio_session *s,
 	}
 }
 
-/* ---- observations ------------------------------------------------------ */
-
-static struct dm_requester requester_of(const struct link *l)
-{
-	return (struct dm_requester){
-		.short_server_id = l->cfg->short_server_id,
-		.version = version_of(l),
-		.attrs = l->attrs,
-	};
-}
-
-static int obs_build(void *ctx, const struct obs_info *info, uint8_t *buf,
-		     size_t cap, size_t *len, uint16_t *cf)
-{
-	struct link *l = ctx;
-	struct dm_requester who = requester_of(l);
-	struct dm_response r;
-
-	if (info->n_paths)
-		dm_read_composite(l->sv->dm, &who, info->paths, info->n_paths,
-				  info->accept, &r);
-	else
-		dm_read(l->sv->dm, &who, &info->path, info->accept, &r);
-	/* 4.04 and 4.01 end the observation (observe.h, end()). */
-	if (r.code == CIO_CODE(4, 4))
-		return -ENOENT;
-	if (r.code == CIO_CODE(4, 1))
-		return -EACCES;
-	if (r.code != CIO_CODE(2, 5))
-		return -EIO;
-	if (r.payload_len > cap)
-		return -ENOBUFS;
-	memcpy(buf, r.payload, r.payload_len);
-	*len = r.payload_len;
-	*cf = (uint16_t)r.content_format;
-	return 0;
-}
-
-/* One confirmable notification on its way: its outcome goes back to the
- * engine under its token and number. */
-struct notify_pending {
-	struct link *link;
-	uint8_t token[OBS_TOKEN_MAX];
-	uint8_t token_len;
-	uint32_t seq;
-	bool con;
-};
-
-static void notify_result(void *arg, const struct cio_result *res)
-{
-	struct notify_pending *np = arg;
-	struct obs_engine *e = np->link->obs;
-
-	if (res->status == CIO_CANCELLED) {
-		/* The session was reset or freed: no answer will come. */
-		if (np->con)
-			obs_sent(e, np->token, np->token_len, np->seq,
-				 -ETIMEDOUT);
-	} else if (res->status == CIO_RESET) {
-		if (np->con)
-			obs_sent(e, np->token, np->token_len, np->seq,
-				 -ECONNRESET);
-		else
-			obs_cancel(e, np->token, np->token_len);
-	} else if (np->con) {
-		obs_sent(e, np->token, np->token_len, np->seq,
-			 res->status == CIO_OK ? 0 : -ETIMEDOUT);
-	}
-	free(np);
-}
-
-static int obs_send(void *ctx, const struct obs_info *info, uint32_t seq,
-		    bool con, uint16_t cf, const uint8_t *payload, size_t len)
-{
-	struct link *l = ctx;
-	struct cio_notification n = {
-		.token_len = info->token_len,
-		.seq = seq,
-		.code = CIO_CODE(2, 5),
-		.content_format = cf,
-		.payload = payload,
-		.payload_len = len,
-		.confirmable = con,
-	};
-	struct notify_pending *np;
-	int rc;
-
-	memcpy(n.token, info->token, info->token_len);
-	if (!con) {
-		/* no result to wait for; an RST comes to on_notify_reset */
-		rc = cio_notify(l->session, &n, NULL, NULL);
-		if (rc == 0)
-			reg_activity(l->reg);
-		return rc;
-	}
-	np = malloc(sizeof(*np));
-	if (!np)
-		return -ENOMEM;
-	*np = (struct notify_pending){ .link = l,
-				       .token_len = info->token_len,
-				       .seq = seq,
-				       .con = con };
-	memcpy(np->token, info->token, info->token_len);
-	rc = cio_notify(l->session, &n, notify_result, np);
-	if (rc < 0)
-		free(np);
-	if (rc == 0)
-		reg_activity(l->reg);
-	return rc;
-}
-
-/* The outcome of an end notification: the engine has forgotten the
- * observation, so there is nothing to report back. */
-static void end_result(void *arg, const struct cio_result *res)
-{
-	(void)arg;
-	(void)res;
-}
-
-/* The last notification of an observation whose target is gone (4.04) or
- * no longer readable by this server (4.01). */
-static int obs_end(void *ctx, const struct obs_info *info, int err)
-{
-	struct link *l = ctx;
-	struct cio_notification n = {
-		.token_len = info->token_len,
-		.code = err == -EACCES ? CIO_CODE(4, 1) : CIO_CODE(4, 4),
-		.content_format = -1,
-		.confirmable = true,
-	};
-	int rc;
-
-	memcpy(n.token, info->token, info->token_len);
-	log_msg(LOG_LVL_INFO, l->tag, "observation ended: %s",
-		err == -EACCES ? "no Read right any more" : "target gone");
-	rc = cio_notify(l->session, &n, end_result, NULL);
-	if (rc == 0)
-		reg_activity(l->reg);
-	return rc;
-}
-
-static int obs_read_number(void *ctx, const struct path *p, double *out)
-{
-	struct link *l = ctx;
-	struct lwb_value v;
-	int rc = oa_read(l->sv->oa, p, &v);
-
-	if (rc < 0)
-		return rc;
-	if (v.type == LWB_TYPE_INTEGER || v.type == LWB_TYPE_TIME)
-		*out = (double)v.v.i;
-	else if (v.type == LWB_TYPE_UNSIGNED)
-		*out = (double)v.v.u;
-	else if (v.type == LWB_TYPE_FLOAT)
-		*out = v.v.f;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static void obs_wakeup(void *ctx)
-{
-	struct link *l = ctx;
-
-	reg_wake_for_report(l->reg);
-}
-
-static const struct obs_callbacks obs_cb = {
-	.build = obs_build,
-	.send = obs_send,
-	.read_number = obs_read_number,
-	.wakeup = obs_wakeup,
-	.end = obs_end,
-};
-
-/* gt, lt and st make sense on one number: a numeric single resource or a
- * resource instance of a numeric multiple one. */
-static bool is_numeric(struct link *l, const struct path *p)
-{
-	enum lwb_type t = model_type_of(p, oa_model(l->sv->oa));
-	const struct schema_object *o;
-	const struct schema_resource *r;
-
-	if (p->len < PATH_RESOURCE ||
-	    (t != LWB_TYPE_INTEGER && t != LWB_TYPE_UNSIGNED &&
-	     t != LWB_TYPE_FLOAT && t != LWB_TYPE_TIME))
-		return false;
-	if (p->len == PATH_RESOURCE_INSTANCE)
-		return true;
-	o = schema_find(model_schema(oa_model(l->sv->oa)), p->ids[0]);
-	r = o ? schema_find_resource(o, p->ids[2]) : NULL;
-	return r && !r->multiple;
-}
-
-/* Write-Attributes: PUT with Uri-Query options and no Content-Format. */
-/* An executable resource of an existing instance: it holds no value, so
- * the model does not know it, but it exists (Discover lists it). */
-static bool is_executable(struct link *l, const struct path *p)
-{
-	struct model *m = oa_model(l->sv->oa);
-	const struct schema_object *o = schema_find(model_schema(m), p->ids[0]);
-	const struct schema_resource *r =
-		o && p->len == PATH_RESOURCE ? schema_find_resource(o, p->ids[2])
-					     : NULL;
-
-	return r && (r->ops & SCHEMA_OP_EXEC) &&
-	       model_instance_exists(m, p->ids[0], p->ids[1]);
-}
-
-static int write_attributes(struct link *l, const struct path *p,
-			    const struct cio_incoming *in)
-{
-	struct dm_requester who = requester_of(l);
-	size_t lens[CIO_QUERY_MAX];
-	int rc;
-
-	if (p->len == 0)
-		return -EINVAL;
-	if (!model_exists(oa_model(l->sv->oa), p))
-		return is_executable(l, p) ? -EOPNOTSUPP : -ENOENT;
-	/* Write-Attributes needs the Read right (Access Control object,
-	 * resource 2: "R (Read, Observe, Write-Attributes)"). */
-	if ((rc = dm_check_access(l->sv->dm, &who, p, DM_ACCESS_READ)) < 0)
-		return rc;
-	for (size_t i = 0; i < in->n_query; i++)
-		lens[i] = strlen(in->query[i]);
-	rc = attrs_write(l->attrs, p, in->query, lens, in->n_query,
-			 is_numeric(l, p));
-	if (rc == 0)
-		obs_attrs_changed(l->obs);
-	return rc;
-}
-
-/* GET with Observe 0 or 1 on top of the Read dm answers. */
-static void observe_request(struct link *l, const struct path *p,
-			    const struct cio_incoming *in,
-			    const struct dm_response *out,
-			    struct cio_response *resp)
-{
-	uint32_t seq;
-
-	if (in->observe == 1) {
-		obs_cancel(l->obs, in->token, in->token_len);
-		return;
-	}
-	if (out->code != CIO_CODE(2, 5))
-		return;
-	/* Without room for it, the answer is a plain Read (RFC 7641 4.1). */
-	if (obs_add(l->obs, in->token, in->token_len, p, in->accept, &seq) == 0)
-		cio_response_set_observe(resp, seq);
-}
-
-/* LwM2M 1.1 Observe-Composite: FETCH on the root with Observe 0 (1
- * cancels), on top of the Read-Composite dm answers. */
-static void observe_composite_request(struct link *l,
-				      const struct dm_request *req,
-				      const struct cio_incoming *in,
-				      const struct dm_response *out,
-				      struct cio_response *resp)
-{
-	struct path paths[OBS_COMPOSITE_MAX];
-	int accept = in->accept < 0 ? in->content_format : in->accept;
-	uint32_t seq;
-	int n;
-
-	if (in->observe == 1) {
-		obs_cancel(l->obs, in->token, in->token_len);
-		return;
-	}
-	if (out->code != CIO_CODE(2, 5) ||
-	    (n = dm_composite_paths(req, paths, OBS_COMPOSITE_MAX)) <= 0)
-		return;
-	if (obs_add_composite(l->obs, in->token, in->token_len, paths,
-			      (size_t)n, accept, &seq) == 0)
-		cio_response_set_observe(resp, seq);
-}
-
-static struct link *link_of(struct servers *sv, struct cio_session *s)
-{
-	for (size_t i = 0; i < sv->n_links; i++)
-		if (sv->links[i].session == s)
-			return &sv->links[i];
-	return NULL;
-}
-
-/* RFC 7641 §3.6: an RST to a NON notification ends its observation. */
-static void on_notify_reset(void *arg, struct cio_session *s,
-			    const uint8_t *token, size_t token_len)
-{
-	struct link *l = link_of(arg, s);
-
-	if (l && obs_cancel(l->obs, token, token_len) == 0)
-		log_msg(LOG_LVL_INFO, l->tag,
-			"observation cancelled by an RST to a notification");
-}
-
 /* A Create (2.01) or Delete (2.02) went through: the new instance's
  * Location-Path, or every server's attributes of the deleted one dropped;
  * then every server gets an Update with the new object list.  The
@@ -589,7 +238,7 @@ static void on_request(void *arg, struct cio_session *s,
 		       const struct cio_incoming *in, struct cio_response *resp)
 {
 	struct servers *sv = arg;
-	struct link *l = link_of(sv, s);
+	struct link *l = servers_link_of(sv, s);
 	struct dm_requester who;
 	struct dm_request req = {
 		.method = (int)in->method,
@@ -610,12 +259,12 @@ static void on_request(void *arg, struct cio_session *s,
 		cio_response_set(resp, CIO_CODE(4, 4), -1, NULL, 0);
 		return;
 	}
-	who = requester_of(l);
+	who = servers_requester_of(l);
 	reg_activity(l->reg);
 	parsed = dm_parse_path(in->path, in->n_path, &p) == 0;
 	if (parsed && in->method == CIO_PUT && in->content_format < 0 &&
 	    in->n_query > 0) {
-		int rc = write_attributes(l, &p, in);
+		int rc = servers_write_attributes(l, &p, in);
 
 		cio_response_set(resp,
 				 rc == 0	 ? CIO_CODE(2, 4)
@@ -633,154 +282,9 @@ static void on_request(void *arg, struct cio_session *s,
 	if (parsed && (out.code == CIO_CODE(2, 1) || out.code == CIO_CODE(2, 2)))
 		instances_changed(sv, &p, &out, resp);
 	if (parsed && in->method == CIO_GET && in->observe >= 0)
-		observe_request(l, &p, in, &out, resp);
+		servers_observe_request(l, &p, in, &out, resp);
 	if (parsed && in->method == CIO_FETCH && p.len == 0 && in->observe >= 0)
-		observe_composite_request(l, &req, in, &out, resp);
-}
-
-/* ---- Send (LwM2M 1.1 POST /dp) ---------------------------------------- */
-
-static int send_build(void *ctx, const uint8_t **payload, size_t *len)
-{
-	struct link *l = ctx;
-	const struct cfg_send *cs = &l->cfg->send;
-	struct dm_requester who = requester_of(l);
-	struct dm_response r;
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	dm_read_report(l->sv->dm, &who, cs->paths, cs->n_paths, cs->format,
-		       (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1e3,
-		       &r);
-	if (r.code != CIO_CODE(2, 5)) {
-		/* Once per spell: every interval would flood the log. */
-		if (!l->send_unreadable)
-			log_msg(LOG_LVL_WARNING, l->tag,
-				"send: no report: %s (%d.%02d)",
-				r.code == CIO_CODE(4, 4)
-					? "none of the configured paths can "
-					  "be read"
-					: "the values cannot be encoded",
-				CIO_CODE_CLASS(r.code), r.code & 31);
-		l->send_unreadable = true;
-		return r.code == CIO_CODE(4, 4) ? -ENOENT : -EIO;
-	}
-	if (l->send_unreadable)
-		log_msg(LOG_LVL_NOTICE, l->tag, "send: reports again");
-	l->send_unreadable = false;
-	*payload = r.payload; /* valid until the next use of the dm */
-	*len = r.payload_len;
-	return 0;
-}
-
-static void send_answered(void *arg, const struct cio_result *res)
-{
-	struct link *l = arg;
-
-	switch (res->status) {
-	case CIO_OK:
-	case CIO_BAD_RESPONSE: /* an answer did arrive: not resent */
-		if (res->code == CIO_CODE(4, 4)) {
-			/* The server does not know us (it restarted or
-			 * dropped the registration): an Update finds out
-			 * and registers anew if so; the report waits. */
-			log_msg(LOG_LVL_INFO, l->tag,
-				"send: 4.04 for a report: checking the "
-				"registration with an Update");
-			(void)reg_trigger_update(l->reg);
-			send_result(l->send, -EAGAIN);
-			break;
-		}
-		if (CIO_CODE_CLASS(res->code) != 2)
-			log_msg(LOG_LVL_WARNING, l->tag,
-				"send: the server refused a report: %d.%02d "
-				"(dropped)",
-				CIO_CODE_CLASS(res->code), res->code & 31);
-		send_result(l->send, res->code);
-		break;
-	case CIO_RESET:
-		log_msg(LOG_LVL_WARNING, l->tag,
-			"send: the server answered a report with RST "
-			"(dropped)");
-		send_result(l->send, -ECONNREFUSED);
-		break;
-	case CIO_CANCELLED: send_result(l->send, -ECANCELED); break;
-	case CIO_TIMEOUT:
-	case CIO_FAILED:
-		log_msg(LOG_LVL_INFO, l->tag, "send: no answer to a report");
-		send_result(l->send, -ETIMEDOUT);
-		break;
-	}
-}
-
-static void send_lost(void *ctx, size_t n, const char *why)
-{
-	struct link *l = ctx;
-
-	log_msg(LOG_LVL_WARNING, l->tag, "send: %zu report%s dropped: %s", n,
-		n == 1 ? "" : "s", why);
-}
-
-static int send_post(void *ctx, const uint8_t *payload, size_t len)
-{
-	static const char *const dp[] = { "dp" };
-	struct link *l = ctx;
-	struct cio_req req = {
-		.method = CIO_POST,
-		.path = dp,
-		.n_path = 1,
-		.content_format = l->cfg->send.format,
-		.payload = payload,
-		.payload_len = len,
-		.confirmable = true,
-	};
-	int rc = cio_request(l->session, &req, send_answered, l);
-
-	if (rc == 0)
-		reg_activity(l->reg);
-	return rc;
-}
-
-static const struct send_callbacks send_cb = {
-	.build = send_build,
-	.post = send_post,
-	.wakeup = obs_wakeup,
-	.lost = send_lost,
-};
-
-/* The engine for a server with a "send" group; 0 when it has none. */
-static int send_init(struct link *l)
-{
-	const struct cfg_send *cs = &l->cfg->send;
-	const struct schema_object *def;
-	struct send_config sc;
-
-	if (cs->n_paths == 0)
-		return 0;
-	send_config_init(&sc);
-	sc.loop = l->sv->loop;
-	sc.cb = &send_cb;
-	sc.ctx = l;
-	memcpy(sc.paths, cs->paths, cs->n_paths * sizeof(cs->paths[0]));
-	sc.n_paths = cs->n_paths;
-	sc.interval_ms = (uint64_t)cs->interval * 1000u;
-	sc.on_change = cs->on_change;
-	sc.min_interval_ms = (uint64_t)cs->min_interval * 1000u;
-	sc.storing = l->cfg->notification_storing;
-	/* "If true or the Resource is not present" Send is off (/1/x/23):
-	 * a user's Server object definition without it mutes Send. */
-	def = schema_find(model_schema(oa_model(l->sv->oa)), OID_SERVER);
-	sc.muted = l->cfg->mute_send || !def ||
-		   !schema_find_resource(def, RID_MUTE_SEND);
-	sc.store_max_count = l->cfg->notification_store_count;
-	sc.store_max_bytes = l->cfg->notification_store_bytes;
-	l->send = send_new(&sc);
-	if (!l->send) {
-		log_msg(LOG_LVL_ERR, l->tag, "cannot set up Send: %s",
-			strerror(errno));
-		return -1;
-	}
-	return 0;
+		servers_observe_composite_request(l, &req, in, &out, resp);
 }
 
 /* ---- the Server object's executable resources ------------------------ */
@@ -925,7 +429,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 	}
 	rc.short_server_id = l->cfg->short_server_id;
 	rc.endpoint = sv->endpoint;
-	rc.version = version_of(l);
+	rc.version = servers_version_of(l);
 	rc.lifetime = l->cfg->lifetime;
 	rc.binding = l->cfg->binding;
 	rc.retry_count = l->cfg->communication_retry_count;
@@ -937,7 +441,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 	l->attrs = attrs_new();
 	obs_config_init(&oc);
 	oc.loop = sv->loop;
-	oc.cb = &obs_cb;
+	oc.cb = &servers_obs_cb;
 	oc.ctx = l;
 	oc.attrs = l->attrs;
 	oc.storing = l->cfg->notification_storing;
@@ -949,7 +453,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 	oc.store_max_bytes = l->cfg->notification_store_bytes;
 	oc.con_interval_ms = (uint64_t)l->cfg->confirmable_interval * 1000u;
 	/* NON unless a CON is due (confirmable_interval): the transport
-	 * reports an RST to a NON with on_notify_reset. */
+	 * reports an RST to a NON with servers_on_notify_reset. */
 	oc.all_con = false;
 	l->obs = l->attrs ? obs_new(&oc) : NULL;
 	if (!l->obs) {
@@ -963,7 +467,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 			strerror(errno));
 		return -1;
 	}
-	if (send_init(l) < 0)
+	if (servers_send_init(l) < 0)
 		return -1;
 	if (oa_bind(sv->oa, OID_SERVER, l->iid, &h) < 0) {
 		log_msg(LOG_LVL_ERR, l->tag, "cannot bind /1/%u", l->iid);
@@ -994,7 +498,7 @@ struct servers *servers_new(struct loop *loop, struct cio *cio,
 			goto fail;
 	}
 	cio_set_request_handler(cio, on_request, sv);
-	cio_set_notify_reset_handler(cio, on_notify_reset, sv);
+	cio_set_notify_reset_handler(cio, servers_on_notify_reset, sv);
 	return sv;
 fail:
 	servers_free(sv);
