@@ -104,11 +104,28 @@ again:
 	}
 }
 
+/* Sessions that failed inside one of our sends: marked down now, from
+ * the loop, where their requests' callbacks may run. */
+static void mark_pending_down(struct cio *cio)
+{
+	struct cio_session *s;
+
+again:
+	for (s = cio->sessions; s != NULL; s = s->next) {
+		if (!s->down_pending)
+			continue;
+		s->down_pending = false;
+		cio_session_mark_down(s);
+		goto again; /* the callbacks may have changed the list */
+	}
+}
+
 static void cio_process(struct cio *cio)
 {
 	coap_tick_t now;
 	unsigned int wait_ms;
 
+	mark_pending_down(cio);
 	struct cio *outer = processing;
 
 	cio->in_coap++;
@@ -235,7 +252,14 @@ static int on_event(coap_session_t *cs, const coap_event_t event)
 	case COAP_EVENT_SESSION_FAILED:
 		log_msg(LOG_LVL_NOTICE, TAG, "%s:%u: session down (event %#x)",
 			s->host, s->ep.port, (unsigned)event);
-		cio_session_mark_down(s);
+		if (s->cio->in_send > 0) {
+			/* inside a cio_request()/cio_notify() of a caller
+			 * that is still working on its own state */
+			s->down_pending = true;
+			cio_kick(s->cio);
+		} else {
+			cio_session_mark_down(s);
+		}
 		break;
 	case COAP_EVENT_DTLS_CONNECTED: /* DTLS: see check_connected() */
 	case COAP_EVENT_DTLS_RENEGOTIATE:
@@ -414,6 +438,7 @@ static int open_session(struct cio_session *s)
 		return err;
 	s->cs = cs;
 	s->down = false;
+	s->down_pending = false;
 	s->up = s->ep.scheme == CFG_SCHEME_COAP;
 	coap_session_set_app_data(cs, s);
 	cio_kick(s->cio);

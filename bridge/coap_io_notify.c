@@ -153,7 +153,9 @@ static int send_bare(struct cio_session *s, const struct cio_notification *n,
 	/* held: a DTLS error inside coap_send may end the session */
 	cio_session_hold(s);
 	s->cio->in_coap++;
+	s->cio->in_send++;
 	mid = coap_send(s->cs, pdu); /* takes pdu, also on failure */
+	s->cio->in_send--;
 	s->cio->in_coap--;
 	rc = mid == COAP_INVALID_MID ? -EIO : 0;
 	if (rc == 0 && !reliable && !s->freed)
@@ -232,7 +234,9 @@ int cio_notify(struct cio_session *s, const struct cio_notification *n,
 	}
 	cio_session_hold(s);
 	cio->in_coap++;
+	cio->in_send++;
 	mid = coap_send(s->cs, pdu); /* takes pdu, also on failure */
+	cio->in_send--;
 	cio->in_coap--;
 	/* A callback from inside coap_send may have ended it already, and
 	 * freed the session (held, so readable). */

@@ -26,6 +26,11 @@ struct cio {
 	 * be released while libcoap is using it, so releases wait in
 	 * graveyard until the next cio_process(). */
 	int in_coap;
+	/* Depth of our own coap_send() calls (cio_request, cio_notify): a
+	 * session that fails inside one is marked down from the loop
+	 * (down_pending), so no result callback runs inside the caller's
+	 * cio_* call (the contract of coap_io.h: results come later). */
+	int in_send;
 	coap_session_t **graveyard;
 	size_t n_graveyard, cap_graveyard;
 	struct cio_session *sessions; /* list, for cio_free */
@@ -49,6 +54,7 @@ struct cio_session {
 	coap_session_t *cs;	  /* NULL while down after a failed reset */
 	bool up;		  /* connected (UDP: true) */
 	bool down;		  /* failed: requests refused until reset */
+	bool down_pending;	  /* failed inside our coap_send: see in_send */
 	bool freed;		  /* cio_session_free() called */
 	int busy;		  /* held by a loop over its callbacks */
 	cio_event_fn ev_fn;

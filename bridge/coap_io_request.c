@@ -449,7 +449,9 @@ int cio_request(struct cio_session *s, const struct cio_req *req,
 	}
 	cio_session_hold(s);
 	cio->in_coap++;
+	cio->in_send++;
 	mid = coap_send(s->cs, pdu);
+	cio->in_send--;
 	cio->in_coap--;
 	/* A callback from inside coap_send (a session event) may have ended
 	 * the request already, and freed the session (held, so readable). */

@@ -414,6 +414,7 @@ static int link_init(struct servers *sv, struct link *l, size_t i)
 
 	l->sv = sv;
 	l->cfg = &sv->cfg->servers[i];
+	loop_timer_init(&l->wake_timer, servers_wake_now, l);
 	l->iid = (uint16_t)i;
 	snprintf(l->tag, sizeof(l->tag), "server %u",
 		 (unsigned)l->cfg->short_server_id);
@@ -522,35 +523,18 @@ void servers_stop(struct servers *sv, void (*done)(void *arg), void *arg)
 	check_all_stopped(sv);
 }
 
-/* The instance an Access Control instance /2/x governs, from its
- * resources 0 and 1; false when they are not set (yet) or name the
- * Create ACL (instance 65535). */
-static bool acl_target(const struct model *m, uint16_t x, struct path *out)
-{
-	struct path po = path_resource(OID_ACL, x, RID_ACL_OBJECT);
-	struct path pi = path_resource(OID_ACL, x, RID_ACL_INSTANCE);
-	struct lwb_value o, i;
-
-	if (model_get(m, &po, &o) < 0 || model_get(m, &pi, &i) < 0 ||
-	    o.type != LWB_TYPE_INTEGER || i.type != LWB_TYPE_INTEGER ||
-	    o.v.i < 0 || o.v.i >= LWB_ID_INVALID || i.v.i < 0 ||
-	    i.v.i >= LWB_ID_INVALID)
-		return false;
-	*out = path_instance((uint16_t)o.v.i, (uint16_t)i.v.i);
-	return true;
-}
-
 void servers_value_changed(const struct path *p, void *arg)
 {
 	struct servers *sv = arg;
 	const struct model *m = oa_model(sv->oa);
 	bool gone = !model_exists(m, p);
-	struct path target;
-	/* A change to an ACL instance may take a server's Read right on
-	 * its target away: its observations there are checked again and
-	 * end with 4.01 if so. */
-	bool acl = p->len >= PATH_INSTANCE && p->ids[0] == OID_ACL &&
-		   acl_target(m, p->ids[1], &target);
+	struct path root = path_root();
+	/* A change to Access Control (an ACL written, created or deleted, its
+	 * target moved) may take a server's Read right away anywhere: every
+	 * observation is checked again and ends with 4.01 if so.  ACLs
+	 * change rarely; a check that finds the right still there sends
+	 * nothing. */
+	bool acl = p->len == 0 || p->ids[0] == OID_ACL;
 
 	for (size_t i = 0; i < sv->n_links; i++) {
 		/* Deleted (instance, resource): its observations end with
@@ -558,7 +542,7 @@ void servers_value_changed(const struct path *p, void *arg)
 		if (gone)
 			obs_recheck_within(sv->links[i].obs, p);
 		if (acl)
-			obs_recheck_within(sv->links[i].obs, &target);
+			obs_recheck_within(sv->links[i].obs, &root);
 		obs_value_changed(sv->links[i].obs, p);
 		if (sv->links[i].send)
 			send_value_changed(sv->links[i].send, p);
@@ -583,6 +567,7 @@ void servers_free(struct servers *sv)
 		struct link *l = &sv->links[i];
 
 		oa_unbind(sv->oa, OID_SERVER, l->iid);
+		loop_timer_disarm(sv->loop, &l->wake_timer);
 		/* The session first: its pending requests are cancelled
 		 * while the machine still exists to ignore them. */
 		cio_session_free(l->session);

@@ -101,7 +101,8 @@ static int obs_send(void *ctx, const struct obs_info *info, uint32_t seq,
 
 	memcpy(n.token, info->token, info->token_len);
 	if (!con) {
-		/* no result to wait for; an RST comes to servers_on_notify_reset */
+		/* no result to wait for; an RST comes to
+		 * servers_on_notify_reset */
 		rc = cio_notify(l->session, &n, NULL, NULL);
 		if (rc == 0)
 			reg_activity(l->reg);
@@ -110,10 +111,10 @@ static int obs_send(void *ctx, const struct obs_info *info, uint32_t seq,
 	np = malloc(sizeof(*np));
 	if (!np)
 		return -ENOMEM;
-	*np = (struct notify_pending){ .link = l,
-				       .token_len = info->token_len,
-				       .seq = seq,
-				       .con = con };
+	*np = (struct notify_pending){.link = l,
+				      .token_len = info->token_len,
+				      .seq = seq,
+				      .con = con};
 	memcpy(np->token, info->token, info->token_len);
 	rc = cio_notify(l->session, &n, notify_result, np);
 	if (rc < 0)
@@ -172,11 +173,22 @@ static int obs_read_number(void *ctx, const struct path *p, double *out)
 	return 0;
 }
 
+void servers_wake_now(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct link *l = arg;
+
+	(void)loop;
+	(void)t;
+	reg_wake_for_report(l->reg);
+}
+
 void servers_wakeup(void *ctx)
 {
 	struct link *l = ctx;
 
-	reg_wake_for_report(l->reg);
+	if (loop_timer_arm(l->sv->loop, &l->wake_timer, 0, 0) < 0)
+		log_msg(LOG_LVL_WARNING, l->tag,
+			"cannot arm the wake-up timer");
 }
 
 const struct obs_callbacks servers_obs_cb = {
@@ -214,15 +226,16 @@ static bool is_executable(struct link *l, const struct path *p)
 	struct model *m = oa_model(l->sv->oa);
 	const struct schema_object *o = schema_find(model_schema(m), p->ids[0]);
 	const struct schema_resource *r =
-		o && p->len == PATH_RESOURCE ? schema_find_resource(o, p->ids[2])
-					     : NULL;
+		o && p->len == PATH_RESOURCE
+			? schema_find_resource(o, p->ids[2])
+			: NULL;
 
 	return r && (r->ops & SCHEMA_OP_EXEC) &&
 	       model_instance_exists(m, p->ids[0], p->ids[1]);
 }
 
 int servers_write_attributes(struct link *l, const struct path *p,
-			    const struct cio_incoming *in)
+			     const struct cio_incoming *in)
 {
 	struct dm_requester who = servers_requester_of(l);
 	size_t lens[CIO_QUERY_MAX];
@@ -247,9 +260,9 @@ int servers_write_attributes(struct link *l, const struct path *p,
 
 /* GET with Observe 0 or 1 on top of the Read dm answers. */
 void servers_observe_request(struct link *l, const struct path *p,
-			    const struct cio_incoming *in,
-			    const struct dm_response *out,
-			    struct cio_response *resp)
+			     const struct cio_incoming *in,
+			     const struct dm_response *out,
+			     struct cio_response *resp)
 {
 	uint32_t seq;
 
@@ -267,10 +280,10 @@ void servers_observe_request(struct link *l, const struct path *p,
 /* LwM2M 1.1 Observe-Composite: FETCH on the root with Observe 0 (1
  * cancels), on top of the Read-Composite dm answers. */
 void servers_observe_composite_request(struct link *l,
-				      const struct dm_request *req,
-				      const struct cio_incoming *in,
-				      const struct dm_response *out,
-				      struct cio_response *resp)
+				       const struct dm_request *req,
+				       const struct cio_incoming *in,
+				       const struct dm_response *out,
+				       struct cio_response *resp)
 {
 	struct path paths[OBS_COMPOSITE_MAX];
 	int accept = in->accept < 0 ? in->content_format : in->accept;
@@ -299,7 +312,7 @@ struct link *servers_link_of(struct servers *sv, struct cio_session *s)
 
 /* RFC 7641 §3.6: an RST to a NON notification ends its observation. */
 void servers_on_notify_reset(void *arg, struct cio_session *s,
-			    const uint8_t *token, size_t token_len)
+			     const uint8_t *token, size_t token_len)
 {
 	struct link *l = servers_link_of(arg, s);
 

@@ -21,8 +21,6 @@
 enum {
 	OID_SERVER = 1,
 	OID_ACL = 2,
-	RID_ACL_OBJECT = 0,
-	RID_ACL_INSTANCE = 1,
 	RID_LIFETIME = 1,
 	RID_DEFAULT_PMIN = 2,
 	RID_DEFAULT_PMAX = 3,
@@ -41,10 +39,14 @@ struct link {
 	char tag[32]; /* "server 1": log tag */
 	struct cio_session *session;
 	struct reg *reg;
-	struct attrs *attrs;	 /* this server's notification attributes */
-	struct obs_engine *obs; /* its observations */
+	struct attrs *attrs;	  /* this server's notification attributes */
+	struct obs_engine *obs;	  /* its observations */
 	struct send_engine *send; /* its Send reports; NULL: none configured */
 	bool send_unreadable;	  /* the last report could not be made */
+	/* servers_wakeup's 0 ms timer: the registration machine is woken
+	 * from the loop, never inside an engine's call (a failing Update
+	 * may re-Register at once, which drops every observation). */
+	struct loop_timer wake_timer;
 };
 
 struct servers {
@@ -76,8 +78,11 @@ extern const struct obs_callbacks servers_obs_cb;
 /* Who l's server is, for the DM layer (short id, version, attributes). */
 struct dm_requester servers_requester_of(const struct link *l);
 
-/* Asks l's registration to wake for a report (queue mode); ctx is l. */
+/* Asks l's registration to wake for a report (queue mode), in the next
+ * loop turn; ctx is l. */
 void servers_wakeup(void *ctx);
+/* wake_timer's callback (arg: the link). */
+void servers_wake_now(struct loop *loop, struct loop_timer *t, void *arg);
 
 /* Write-Attributes (PUT with queries, no payload) of p from l's server.
  * Returns 0, -ENOENT (no such path), -EOPNOTSUPP (executable), -EACCES,

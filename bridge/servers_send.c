@@ -98,7 +98,7 @@ static void send_lost(void *ctx, size_t n, const char *why)
 
 static int send_post(void *ctx, const uint8_t *payload, size_t len)
 {
-	static const char *const dp[] = { "dp" };
+	static const char *const dp[] = {"dp"};
 	struct link *l = ctx;
 	struct cio_req req = {
 		.method = CIO_POST,

@@ -54,6 +54,11 @@ struct ts_reg {
 	coap_session_t *session; /* referenced while the entry is used */
 	char addr[64];
 	coap_tick_t last; /* last Register or Update */
+	/* The message id of the Register that made it: a retransmission of
+	 * that Register (same id, same peer: its 2.01 was lost or late) is
+	 * answered with the same location, not taken as a new Register
+	 * (RFC 7252 4.5, duplicate detection). */
+	coap_mid_t reg_mid;
 };
 
 /* A rule for the next Registers or Updates: answer with code, or not at

@@ -279,6 +279,12 @@ static void do_register(struct ts_server *s, coap_session_t *session,
 		return;
 
 	struct ts_reg *old = ts_rd_find_ep(s, p.ep);
+	if (old && old->reg_mid == coap_pdu_get_mid(request) &&
+	    old->session == session && !strcmp(old->addr, addr)) {
+		add_location(s, old, response);
+		coap_pdu_set_code(response, COAP_RESPONSE_CODE(201));
+		return;
+	}
 	unsigned replaced = old ? old->id : 0;
 	if (old)
 		release_reg(s, old);
@@ -303,6 +309,7 @@ static void do_register(struct ts_server *s, coap_session_t *session,
 	snprintf(r->root, sizeof(r->root), "%s", root);
 	snprintf(r->addr, sizeof(r->addr), "%s", addr);
 	r->session = coap_session_reference(session);
+	r->reg_mid = coap_pdu_get_mid(request);
 	coap_ticks(&r->last);
 	add_location(s, r, response);
 	coap_pdu_set_code(response, COAP_RESPONSE_CODE(201));
