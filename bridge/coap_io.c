@@ -354,9 +354,11 @@ static void drop_coap_session(struct cio_session *s)
 	struct cio *cio = s->cio;
 	coap_session_t *cs = s->cs;
 
+	/* Even without a libcoap session (a reopen failed): the ring must
+	 * not keep s once it may be freed. */
+	cio_rst_forget_session(s);
 	if (cs == NULL)
 		return;
-	cio_rst_forget_session(s);
 	s->cs = NULL;
 	coap_session_set_app_data(cs, NULL);
 	if (cio->in_coap > 0 || cio->n_graveyard > 0) {

@@ -214,6 +214,25 @@ static void respond(coap_resource_t *res, coap_session_t *cs,
 	coap_opt_iterator_t it;
 	uint8_t buf[4];
 
+	/* Small bodies go in directly: libcoap 4.3.1's large-response path
+	 * drops a Content-Format of 0 (a zero-length option). */
+	bool large =
+		resp->content_format >= 0 &&
+		(resp->len > SMALL_BODY_MAX ||
+		 (resp->len > 0 &&
+		  coap_check_option(request, COAP_OPTION_BLOCK2, &it) != NULL));
+	uint8_t *copy = resp->payload;
+
+	/* libcoap keeps a large body for the next blocks: a heap copy, made
+	 * before any option so that a failure is a bare 5.00 */
+	if (large && !resp->heap) {
+		copy = malloc(resp->len);
+		if (copy == NULL) {
+			coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(500));
+			return;
+		}
+		memcpy(copy, resp->payload, resp->len);
+	}
 	coap_pdu_set_code(pdu, (coap_pdu_code_t)resp->code);
 	/* RFC 7641 4.2: an error response does not establish the
 	 * observation, and carries no Observe option. */
@@ -226,23 +245,7 @@ static void respond(coap_resource_t *res, coap_session_t *cs,
 		coap_add_option(pdu, COAP_OPTION_LOCATION_PATH,
 				strlen(resp->location[i]),
 				(const uint8_t *)resp->location[i]);
-	/* Small bodies go in directly: libcoap 4.3.1's large-response path
-	 * drops a Content-Format of 0 (a zero-length option). */
-	if (resp->content_format >= 0 &&
-	    (resp->len > SMALL_BODY_MAX ||
-	     (resp->len > 0 &&
-	      coap_check_option(request, COAP_OPTION_BLOCK2, &it) != NULL))) {
-		uint8_t *copy = resp->payload;
-
-		/* libcoap keeps the body for the next blocks: a heap copy */
-		if (!resp->heap) {
-			copy = malloc(resp->len);
-			if (copy == NULL) {
-				coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(500));
-				return;
-			}
-			memcpy(copy, resp->payload, resp->len);
-		}
+	if (large) {
 		resp->payload = NULL;
 		resp->heap = false;
 		/* takes the copy, frees it on failure too */
