@@ -57,29 +57,18 @@ struct notify_pending {
 	uint8_t token[OBS_TOKEN_MAX];
 	uint8_t token_len;
 	uint32_t seq;
-	bool con;
 };
 
 static void notify_result(void *arg, const struct cio_result *res)
 {
 	struct notify_pending *np = arg;
-	struct obs_engine *e = np->link->obs;
+	/* A session reset or freed (CIO_CANCELLED) brings no answer
+	 * either: a timeout for the engine. */
+	int rc = res->status == CIO_OK	    ? 0
+		 : res->status == CIO_RESET ? -ECONNRESET
+					    : -ETIMEDOUT;
 
-	if (res->status == CIO_CANCELLED) {
-		/* The session was reset or freed: no answer will come. */
-		if (np->con)
-			obs_sent(e, np->token, np->token_len, np->seq,
-				 -ETIMEDOUT);
-	} else if (res->status == CIO_RESET) {
-		if (np->con)
-			obs_sent(e, np->token, np->token_len, np->seq,
-				 -ECONNRESET);
-		else
-			obs_cancel(e, np->token, np->token_len);
-	} else if (np->con) {
-		obs_sent(e, np->token, np->token_len, np->seq,
-			 res->status == CIO_OK ? 0 : -ETIMEDOUT);
-	}
+	obs_sent(np->link->obs, np->token, np->token_len, np->seq, rc);
 	free(np);
 }
 
@@ -111,10 +100,8 @@ static int obs_send(void *ctx, const struct obs_info *info, uint32_t seq,
 	np = malloc(sizeof(*np));
 	if (!np)
 		return -ENOMEM;
-	*np = (struct notify_pending){.link = l,
-				      .token_len = info->token_len,
-				      .seq = seq,
-				      .con = con};
+	*np = (struct notify_pending){
+		.link = l, .token_len = info->token_len, .seq = seq};
 	memcpy(np->token, info->token, info->token_len);
 	rc = cio_notify(l->session, &n, notify_result, np);
 	if (rc < 0)
