@@ -58,26 +58,31 @@ static void lost(struct send_engine *e, size_t n, const char *why)
 		e->cb.lost(e->cfg.ctx, n, why);
 }
 
+/* Drops the oldest report that is not in flight; false if there is
+ * none (the queue is empty, or holds only the one in flight). */
+static bool drop_oldest_waiting(struct send_engine *e)
+{
+	struct report **victim = e->in_flight ? &e->head->next : &e->head;
+	struct report *r = *victim;
+
+	if (!r)
+		return false;
+	*victim = r->next;
+	if (e->tail == r)
+		e->tail = victim == &e->head ? NULL : e->head;
+	e->n_queued--;
+	e->queued_bytes -= r->len;
+	free(r);
+	return true;
+}
+
 /* Drops every queued report not in flight; returns how many. */
 static size_t drop_queued(struct send_engine *e)
 {
 	size_t n = 0;
 
-	while (e->head && !(e->in_flight && e->n_queued == 1)) {
-		if (e->in_flight) {
-			struct report *r = e->head->next;
-
-			e->head->next = r->next;
-			if (e->tail == r)
-				e->tail = e->head;
-			e->n_queued--;
-			e->queued_bytes -= r->len;
-			free(r);
-		} else {
-			pop_head(e);
-		}
+	while (e->head && drop_oldest_waiting(e))
 		n++;
-	}
 	return n;
 }
 
@@ -86,22 +91,9 @@ static void enforce_bounds(struct send_engine *e)
 {
 	size_t dropped = 0;
 
-	while (e->n_queued > e->cfg.store_max_count ||
-	       e->queued_bytes > e->cfg.store_max_bytes) {
-		struct report **victim = &e->head;
-
-		if (e->in_flight)
-			victim = &e->head->next;
-		if (!*victim)
-			break; /* only the one in flight is left */
-		struct report *r = *victim;
-
-		*victim = r->next;
-		if (e->tail == r)
-			e->tail = victim == &e->head ? NULL : e->head;
-		e->n_queued--;
-		e->queued_bytes -= r->len;
-		free(r);
+	while ((e->n_queued > e->cfg.store_max_count ||
+		e->queued_bytes > e->cfg.store_max_bytes) &&
+	       e->head && drop_oldest_waiting(e)) {
 		e->stats.dropped++;
 		dropped++;
 	}
