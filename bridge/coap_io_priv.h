@@ -13,8 +13,9 @@
 struct cio_pending;
 struct cio_non;
 
-/* NON notifications remembered for matching RSTs (coap_io_rst.c) */
-#define CIO_NON_RING	 2048
+/* NON notifications remembered per session for matching RSTs
+ * (coap_io_rst.c) */
+#define CIO_NON_WINDOW	 16
 #define CIO_RST_SEEN_MAX 32
 
 struct cio {
@@ -42,8 +43,7 @@ struct cio {
 	/* RSTs to NON notifications (coap_io_rst.c) */
 	cio_notify_reset_fn reset_fn;
 	void *reset_arg;
-	struct cio_non *non; /* ring of CIO_NON_RING, allocated on first use */
-	size_t non_next;
+	struct cio_non *non; /* per-session windows, allocated on first use */
 	uint16_t rst_seen[CIO_RST_SEEN_MAX]; /* mids, this coap_io_process */
 	size_t n_rst_seen;
 };

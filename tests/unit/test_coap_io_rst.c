@@ -4,7 +4,7 @@
  * its own: NON notifications recorded, RST mids seen (as the libcoap log
  * hook reports them), claimed by a CON's nack, delivered.  The transport
  * and sessions are bare structs on a fake loop clock: no libcoap traffic,
- * so every case (two sessions with one mid, ring overwrite, age) can be
+ * so every case (two sessions with one mid, window overwrite, age) can be
  * set up exactly.
  */
 #include "config.h"
@@ -46,12 +46,12 @@ static void on_reset(void *arg, struct cio_session *s, const uint8_t *token,
 	got.token_len = token_len;
 }
 
-static char host_a[] = "a", host_b[] = "b";
+static char host_a[] = "a", host_b[] = "b", host_c[] = "c";
 
 struct fx {
 	struct loop *loop;
 	struct cio cio;
-	struct cio_session a, b;
+	struct cio_session a, b, c;
 };
 
 static int setup(void **state)
@@ -67,6 +67,7 @@ static int setup(void **state)
 	fx->cio.loop = fx->loop;
 	fx->a = (struct cio_session){.cio = &fx->cio, .host = host_a};
 	fx->b = (struct cio_session){.cio = &fx->cio, .host = host_b};
+	fx->c = (struct cio_session){.cio = &fx->cio, .host = host_c};
 	cio_set_notify_reset_handler(&fx->cio, on_reset, NULL);
 	memset(&got, 0, sizeof(got));
 	*state = fx;
@@ -158,8 +159,8 @@ static void test_ambiguous(void **state)
 	assert_ptr_equal(got.s, &fx->a);
 }
 
-/* Older than NON_LIFETIME (145 s), or pushed out of the ring: missed. */
-static void test_age_and_ring(void **state)
+/* Older than NON_LIFETIME (145 s): missed. */
+static void test_age(void **state)
 {
 	struct fx *fx = *state;
 
@@ -173,23 +174,95 @@ static void test_age_and_ring(void **state)
 	cio_rst_seen(&fx->cio, 401);
 	cio_rst_deliver(&fx->cio);
 	assert_int_equal(got.n, 1);
+}
 
-	/* 402, then a full ring's worth less one: 402 is the oldest left */
+/* A session's window holds its last CIO_NON_WINDOW NON notifications,
+ * whatever other sessions send. */
+static void test_window_per_session(void **state)
+{
+	struct fx *fx = *state;
+
 	cio_rst_sent(&fx->a, 402, tok2, sizeof(tok2));
-	for (unsigned i = 0; i < CIO_NON_RING - 1; i++)
+	for (unsigned i = 0; i < 4096; i++)
 		cio_rst_sent(&fx->b, (coap_mid_t)(1000 + i), tok1,
 			     sizeof(tok1));
 	cio_rst_seen(&fx->cio, 402);
 	cio_rst_deliver(&fx->cio);
-	assert_int_equal(got.n, 2);
+	assert_int_equal(got.n, 1);
 	assert_ptr_equal(got.s, &fx->a);
-	/* two more: 403 takes 402's place, 5000 pushes out 1000 */
-	cio_rst_sent(&fx->a, 403, tok2, sizeof(tok2));
-	cio_rst_sent(&fx->b, 5000, tok1, sizeof(tok1));
-	cio_rst_seen(&fx->cio, 1000);
+	assert_memory_equal(got.token, tok2, sizeof(tok2));
+	/* b's own older ones are out of its window */
+	cio_rst_seen(&fx->cio, 1000 + 4096 - CIO_NON_WINDOW - 1);
 	cio_rst_deliver(&fx->cio);
-	assert_int_equal(got.n, 2); /* 1000 was pushed out */
-	cio_rst_seen(&fx->cio, 403);
+	assert_int_equal(got.n, 1);
+	cio_rst_seen(&fx->cio, 1000 + 4096 - CIO_NON_WINDOW);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 2);
+	assert_ptr_equal(got.s, &fx->b);
+}
+
+/* Pushed out of its session's small window, a mid no longer counts: not
+ * matched, and not making another session's one ambiguous. */
+static void test_window_small(void **state)
+{
+	struct fx *fx = *state;
+
+	cio_rst_sent(&fx->a, 500, tok1, sizeof(tok1));
+	for (unsigned i = 1; i <= CIO_NON_WINDOW; i++)
+		cio_rst_sent(&fx->a, (coap_mid_t)(500 + i), tok1, sizeof(tok1));
+	cio_rst_seen(&fx->cio, 500);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 0);
+	/* the oldest one left still matches */
+	cio_rst_seen(&fx->cio, 501);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 1);
+
+	cio_rst_sent(&fx->b, 600, tok2, sizeof(tok2));
+	cio_rst_sent(&fx->a, 600, tok1, sizeof(tok1));
+	for (unsigned i = 1; i <= CIO_NON_WINDOW; i++)
+		cio_rst_sent(&fx->a, (coap_mid_t)(600 + i), tok1, sizeof(tok1));
+	cio_rst_seen(&fx->cio, 600);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 2);
+	assert_ptr_equal(got.s, &fx->b);
+	assert_memory_equal(got.token, tok2, sizeof(tok2));
+}
+
+/* A forgotten session's NONs match nothing; the others keep theirs; it
+ * gets a new window when it sends again. */
+static void test_session_forgotten(void **state)
+{
+	struct fx *fx = *state;
+
+	cio_rst_sent(&fx->a, 700, tok1, sizeof(tok1));
+	cio_rst_sent(&fx->b, 701, tok1, sizeof(tok1));
+	cio_rst_sent(&fx->c, 702, tok2, sizeof(tok2));
+	cio_rst_sent(&fx->a, 702, tok1, sizeof(tok1));
+	cio_rst_forget_session(&fx->a);
+	cio_rst_forget_session(&fx->a); /* twice: harmless */
+	cio_rst_seen(&fx->cio, 700);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 0);
+	/* 702 was ambiguous while a had it; now it is c's */
+	cio_rst_seen(&fx->cio, 702);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 1);
+	assert_ptr_equal(got.s, &fx->c);
+	cio_rst_seen(&fx->cio, 701);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 2);
+	assert_ptr_equal(got.s, &fx->b);
+	cio_rst_sent(&fx->a, 703, tok2, sizeof(tok2));
+	cio_rst_seen(&fx->cio, 703);
+	cio_rst_deliver(&fx->cio);
+	assert_int_equal(got.n, 3);
+	assert_ptr_equal(got.s, &fx->a);
+	/* a freed session records nothing */
+	fx->c.freed = true;
+	cio_rst_forget_session(&fx->c);
+	cio_rst_sent(&fx->c, 704, tok1, sizeof(tok1));
+	cio_rst_seen(&fx->cio, 704);
 	cio_rst_deliver(&fx->cio);
 	assert_int_equal(got.n, 3);
 }
@@ -200,8 +273,13 @@ static void test_seen_overflow(void **state)
 {
 	struct fx *fx = *state;
 
+	struct cio_session *ss[] = {&fx->a, &fx->b, &fx->c};
+
+	/* spread over three sessions: each window holds its share */
+	assert_true(CIO_RST_SEEN_MAX + 1 <= 3 * CIO_NON_WINDOW);
 	for (unsigned i = 0; i <= CIO_RST_SEEN_MAX; i++) {
-		cio_rst_sent(&fx->a, (coap_mid_t)(600 + i), tok1, sizeof(tok1));
+		cio_rst_sent(ss[i % 3], (coap_mid_t)(600 + i), tok1,
+			     sizeof(tok1));
 		cio_rst_seen(&fx->cio, 600 + i);
 	}
 	cio_rst_deliver(&fx->cio);
@@ -217,7 +295,7 @@ static void test_no_handler(void **state)
 	struct fx *fx = *state;
 
 	cio_set_notify_reset_handler(&fx->cio, NULL, NULL);
-	cio_rst_seen(&fx->cio, 1); /* before any NON: no ring yet */
+	cio_rst_seen(&fx->cio, 1); /* before any NON: no window yet */
 	cio_rst_deliver(&fx->cio);
 	cio_rst_forget_session(&fx->a);
 	cio_rst_sent(&fx->a, 1, tok1, sizeof(tok1));
@@ -235,7 +313,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ambiguous, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_age_and_ring, setup,
+		cmocka_unit_test_setup_teardown(test_age, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_per_session, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_window_small, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_session_forgotten, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_seen_overflow, setup,
 						teardown),
