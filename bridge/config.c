@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,45 +255,27 @@ static int check_endpoint(struct cfg_ctx *c, const config_setting_t *s,
 static int load_object_dirs(struct cfg_ctx *c, const config_setting_t *root,
 			    struct bridge_config *cfg)
 {
-	const config_setting_t *s =
-		config_setting_get_member(root, "object_dirs");
+	const config_setting_t *s = NULL;
 	const char **dirs;
-	int n, r = 0;
+	int n, r;
 
-	if (!s)
-		return 0;
-	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return cfg_fail(
-			c, s, NULL,
-			"expected an array of strings [ \"dir\", ... ], "
-			"got %s",
-			cfg_type_name(s));
-	if (config_setting_length(s) == 0)
+	r = cfg_get_string_list(c, root, "object_dirs",
+				"an array of strings [ \"dir\", ... ]", 1,
+				INT_MAX, true, &s);
+	if (r == -ERANGE)
 		return cfg_fail(
 			c, s, NULL,
 			"expected at least one directory, got an empty %s",
 			config_setting_is_array(s) ? "array" : "list");
+	if (r < 0 || !s)
+		return r;
 	n = config_setting_length(s);
 	dirs = calloc((size_t)n, sizeof(*dirs));
 	if (!dirs)
 		return -ENOMEM;
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, i);
-
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			r = cfg_fail(c, e, NULL, "expected a string, got %s",
-				     cfg_type_name(e));
-			goto out;
-		}
-		dirs[i] = config_setting_get_string(e);
-		if (!dirs[i] || !dirs[i][0]) {
-			r = cfg_fail(c, e, NULL,
-				     "expected a non-empty string, got \"\"");
-			goto out;
-		}
-	}
+	for (int i = 0; i < n; i++)
+		dirs[i] = config_setting_get_string_elem(s, i);
 	r = set_object_dirs(cfg, dirs, (size_t)n);
-out:
 	free(dirs);
 	return r;
 }

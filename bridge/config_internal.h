@@ -62,6 +62,16 @@ int cfg_get_bool(struct cfg_ctx *c, const config_setting_t *group,
 /* A string; *out points into the parsed file.  With nonempty, "" fails. */
 int cfg_get_string(struct cfg_ctx *c, const config_setting_t *group,
 		   const char *name, bool nonempty, const char **out);
+/* Member name of group as a list or array of strings ("[ ]" or "( )").
+ * Not one: "expected <shape>, got <type>" (shape: "a list of ...").  A
+ * length outside min..max returns -ERANGE and records nothing, *out set:
+ * the caller words that error itself.  Then each element in order: "expected
+ * a string, got <type>", and with nonempty "expected a non-empty string,
+ * got \"\"".  *out = the list; config_setting_get_string_elem() reads its
+ * strings, which live as long as the parsed file. */
+int cfg_get_string_list(struct cfg_ctx *c, const config_setting_t *group,
+			const char *name, const char *shape, int min, int max,
+			bool nonempty, const config_setting_t **out);
 /* cfg_get_string, then replaces *dst by a copy (-ENOMEM possible). */
 int cfg_take_string(struct cfg_ctx *c, const config_setting_t *group,
 		    const char *name, bool nonempty, char **dst);

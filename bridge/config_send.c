@@ -21,30 +21,27 @@ static const int format_numbers[] = {110, 112};
 static int load_paths(struct cfg_ctx *c, const config_setting_t *grp,
 		      struct cfg_send *send)
 {
-	const config_setting_t *list = config_setting_get_member(grp, "paths");
-	int n;
+	const config_setting_t *list = NULL;
+	int r, n;
 
+	r = cfg_get_string_list(c, grp, "paths", "a list of path strings", 1,
+				CFG_SEND_PATHS_MAX, false, &list);
+	if (r == -ERANGE)
+		return cfg_fail(c, list, NULL, "expected 1 to %d paths, got %d",
+				CFG_SEND_PATHS_MAX,
+				config_setting_length(list));
+	if (r < 0)
+		return r;
 	if (!list)
 		return cfg_fail(c, grp, "paths",
 				"required key missing (a list of paths, e.g. "
 				"[\"/3303/0/5700\"])");
-	if (!config_setting_is_array(list) && !config_setting_is_list(list))
-		return cfg_fail(c, list, NULL,
-				"expected a list of path strings, got %s",
-				cfg_type_name(list));
 	n = config_setting_length(list);
-	if (n == 0 || n > CFG_SEND_PATHS_MAX)
-		return cfg_fail(c, list, NULL, "expected 1 to %d paths, got %d",
-				CFG_SEND_PATHS_MAX, n);
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(list, i);
-		const char *text;
+		const char *text = config_setting_get_string(e);
 		struct path p;
 
-		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return cfg_fail(c, e, NULL, "expected a string, got %s",
-					cfg_type_name(e));
-		text = config_setting_get_string(e);
 		if (text[0] != '/' || path_parse(text, strlen(text), &p) < 0 ||
 		    p.len == 0)
 			return cfg_fail(c, e, NULL,

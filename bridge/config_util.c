@@ -305,6 +305,40 @@ int cfg_get_string(struct cfg_ctx *c, const config_setting_t *group,
 	return 0;
 }
 
+int cfg_get_string_list(struct cfg_ctx *c, const config_setting_t *group,
+			const char *name, const char *shape, int min, int max,
+			bool nonempty, const config_setting_t **out)
+{
+	const config_setting_t *s = config_setting_get_member(group, name);
+	int n;
+
+	if (!s)
+		return 0;
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return cfg_fail(c, s, NULL, "expected %s, got %s", shape,
+				cfg_type_name(s));
+	n = config_setting_length(s);
+	if (n < min || n > max) {
+		*out = s;
+		return -ERANGE;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, i);
+		const char *v;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return cfg_fail(c, e, NULL, "expected a string, got %s",
+					cfg_type_name(e));
+		v = config_setting_get_string(e);
+		if (nonempty && (!v || !v[0]))
+			return cfg_fail(
+				c, e, NULL,
+				"expected a non-empty string, got \"\"");
+	}
+	*out = s;
+	return 0;
+}
+
 int cfg_set_string(char **dst, const char *src)
 {
 	char *copy = strdup(src);

@@ -19,6 +19,7 @@
 
 #include "cfg.h"
 #include "config_fixture.h"
+#include "config_internal.h"
 
 static void test_defaults(void **state)
 {
@@ -694,6 +695,76 @@ static void test_long_key_is_truncated_safely(void **state)
 	assert_string_equal(err.message, "unknown key");
 }
 
+/* cfg_get_string_list alone: the list check object_dirs and send.paths
+ * share. */
+static void test_string_list(void **state)
+{
+	static const char text[] = "a = [ \"x\", \"y\" ];\n"
+				   "b = ( \"x\", \"\" );\n"
+				   "c = 3;\n"
+				   "d = [ ];\n"
+				   "e = ( \"x\",\n 2 );\n";
+	struct cfg_error err;
+	struct cfg_ctx c = {.name = "t.conf", .err = &err};
+	const config_setting_t *root, *out;
+	config_t lc;
+
+	(void)state;
+	config_init(&lc);
+	assert_int_equal(config_read_string(&lc, text), CONFIG_TRUE);
+	root = config_root_setting(&lc);
+	memset(&err, 0, sizeof(err));
+
+	/* absent: 0, *out untouched */
+	out = root;
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "z", "a list", 1, 9, true, &out),
+		0);
+	assert_ptr_equal(out, root);
+	out = NULL;
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "a", "a list", 1, 9, true, &out),
+		0);
+	assert_ptr_equal(out, config_setting_get_member(root, "a"));
+	assert_int_equal(config_setting_length(out), 2);
+	assert_string_equal(config_setting_get_string_elem(out, 1), "y");
+	/* too long or too short: -ERANGE, nothing recorded, *out set */
+	out = NULL;
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "a", "a list", 1, 1, true, &out),
+		-ERANGE);
+	assert_ptr_equal(out, config_setting_get_member(root, "a"));
+	out = NULL;
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "d", "a list", 1, 9, true, &out),
+		-ERANGE);
+	assert_ptr_equal(out, config_setting_get_member(root, "d"));
+	assert_string_equal(err.text, "");
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "d", "a list", 0, 9, true, &out),
+		0);
+	/* "" only refused with nonempty */
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "b", "a list", 1, 9, false, &out),
+		0);
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "b", "a list", 1, 9, true, &out),
+		-EINVAL);
+	assert_string_equal(err.text, "t.conf:2: b.[1]: expected a non-empty "
+				      "string, got \"\"");
+	assert_int_equal(cfg_get_string_list(&c, root, "c", "a list of x", 1, 9,
+					     true, &out),
+			 -EINVAL);
+	assert_string_equal(
+		err.text, "t.conf:3: c: expected a list of x, got an integer");
+	assert_int_equal(
+		cfg_get_string_list(&c, root, "e", "a list", 1, 9, false, &out),
+		-EINVAL);
+	assert_string_equal(
+		err.text, "t.conf:6: e.[1]: expected a string, got an integer");
+	config_destroy(&lc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_mqtt),
 		cmocka_unit_test(test_plugins),
 		cmocka_unit_test(test_long_key_is_truncated_safely),
+		cmocka_unit_test(test_string_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

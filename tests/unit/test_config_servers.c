@@ -503,6 +503,48 @@ static void test_server_coap_params(void **state)
 #define A63 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 /* Host syntax limits: labels of 63, names of 253, zones of 15. */
+#define SEND(paths)                                                            \
+	SRV("uri = \"coap://h\"; lwm2m_version = \"1.1\";\n send = { " paths   \
+	    " interval = 5; };")
+
+/* The send paths list: the same messages as before the list check was
+ * shared with object_dirs (cfg_get_string_list). */
+static void test_send_paths_errors(void **state)
+{
+	(void)state;
+	cfgfx_expect_error(SEND(""), "t.conf:4: servers.[0].send.paths: "
+				     "required key missing (a list of "
+				     "paths, e.g. [\"/3303/0/5700\"])");
+	cfgfx_expect_error(SEND("paths = \"/3/0\";"),
+			   "t.conf:4: servers.[0].send.paths: expected a list "
+			   "of path strings, got a string");
+	cfgfx_expect_error(SEND("paths = [ ];"),
+			   "t.conf:4: servers.[0].send.paths: expected 1 to "
+			   "16 paths, got 0");
+	cfgfx_expect_error(SEND("paths = ( );"),
+			   "t.conf:4: servers.[0].send.paths: expected 1 to "
+			   "16 paths, got 0");
+	/* the count is checked before the elements */
+	cfgfx_expect_error(
+		SEND("paths = ( \"/3/0/1\", \"/3/0/2\", \"/3/0/3\", \"/3/0/4\","
+		     " \"/3/0/5\", \"/3/0/6\", \"/3/0/7\", \"/3/0/8\", "
+		     "\"/3/0/9\", \"/3/0/10\", \"/3/0/11\", \"/3/0/12\", "
+		     "\"/3/0/13\", \"/3/0/14\", \"/3/0/15\", \"/3/0/16\", 1 "
+		     ");"),
+		"t.conf:4: servers.[0].send.paths: expected 1 to 16 paths, "
+		"got 17");
+	cfgfx_expect_error(SEND("paths = ( \"/3/0\",\n 1 );"),
+			   "t.conf:5: servers.[0].send.paths.[1]: expected a "
+			   "string, got an integer");
+	cfgfx_expect_error(SEND("paths = [ \"\" ];"),
+			   "t.conf:4: servers.[0].send.paths.[0]: \"\" is not "
+			   "an LwM2M path (/object[/instance[/resource[/"
+			   "instance]]])");
+	cfgfx_expect_error(SEND("paths = [ \"/3/0\", \"/3/0\" ];"),
+			   "t.conf:4: servers.[0].send.paths.[1]: \"/3/0\" is "
+			   "listed twice");
+}
+
 static void test_uri_hosts(void **state)
 {
 	struct bridge_config *cfg;
@@ -561,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_server_notification_params),
 		cmocka_unit_test(test_server_access),
 		cmocka_unit_test(test_uri_hosts),
+		cmocka_unit_test(test_send_paths_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
