@@ -431,7 +431,9 @@ static void put_multi(struct wbuf *w, const struct record *recs, size_t n)
 			  &recs[i].value);
 }
 
-/* Resource-level TLVs for recs[0..n), all in one object instance. */
+/* Resource-level TLVs for recs[0..n), all in one object instance (an
+ * instance record, which says only that the instance is there, writes
+ * nothing of its own). */
 static void put_resources(struct wbuf *w, const struct record *recs, size_t n)
 {
 	size_t i = 0;
@@ -440,6 +442,10 @@ static void put_resources(struct wbuf *w, const struct record *recs, size_t n)
 		const struct path *p = &recs[i].path;
 		size_t j = i + 1;
 
+		if (p->len == PATH_INSTANCE) {
+			i++;
+			continue;
+		}
 		if (p->len == PATH_RESOURCE) {
 			put_entry(w, TLV_RESOURCE, p->ids[2], &recs[i].value);
 			i++;
@@ -500,15 +506,25 @@ static int check_records(const struct path *base, const struct record *recs,
 	for (size_t i = 0; i < n; i++) {
 		const struct path *p = &recs[i].path;
 
-		if (p->len < PATH_RESOURCE || p->len > PATH_RESOURCE_INSTANCE ||
-		    !path_is_within(p, base) || check_value(&recs[i].value) < 0)
+		if (p->len == PATH_INSTANCE && base->len == PATH_OBJECT) {
+			/* an instance that is there: no value of its own */
+			if (recs[i].value.type != LWB_TYPE_NONE ||
+			    !path_is_within(p, base))
+				return -EINVAL;
+		} else if (p->len < PATH_RESOURCE ||
+			   p->len > PATH_RESOURCE_INSTANCE ||
+			   !path_is_within(p, base) ||
+			   check_value(&recs[i].value) < 0) {
 			return -EINVAL;
+		}
 		if (i == 0)
 			continue;
 		/* Sorted and unique, and never a resource with a value next
-		 * to its own instances: grouping relies on both. */
+		 * to its own instances: grouping relies on both.  Below an
+		 * instance record come its resources. */
 		if (path_compare(&recs[i - 1].path, p) >= 0 ||
-		    path_is_within(p, &recs[i - 1].path))
+		    (path_is_within(p, &recs[i - 1].path) &&
+		     recs[i - 1].path.len != PATH_INSTANCE))
 			return -EINVAL;
 	}
 	return 0;

@@ -41,8 +41,11 @@ enum tlv_kind {
 #define TLV_MAX_LENGTH 0xffffffu
 
 /* Encodes n records, sorted by path_compare() with no duplicates, all at
- * or below base, each a resource or resource instance, into out.  The
- * nesting follows base:
+ * or below base, each a resource or resource instance, into out.  With
+ * base /oid a record may also be an instance /oid/iid with a NONE value:
+ * the instance is there, so its Object Instance TLV is written even when
+ * no resource of it follows (then with length 0).  The nesting follows
+ * base:
  *   /oid            Object Instance TLVs holding the resources
  *   /oid/iid        Resource TLVs, and a Multiple Resource TLV grouping
  *                   the instances of each multi-instance resource
@@ -52,7 +55,8 @@ enum tlv_kind {
  * learn the size needed.
  * Returns the length written, or
  *   -EINVAL   base is the root; a record not below base, not a resource or
- *             resource instance, out of order or duplicated, both a
+ *             resource instance (nor an instance with a NONE value below
+ *             an object base), out of order or duplicated, both a
  *             resource with a value and that resource's instances; a NONE,
  *             NaN/infinite or unknown value; an entry longer than
  *             TLV_MAX_LENGTH; a total above INT_MAX

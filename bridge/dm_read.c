@@ -100,27 +100,36 @@ bool dm_is_multi_format(int cf)
  * holds only the instances this server may read (LwM2M 1.1 Core §7.3.2;
  * unreadable ones are not even refreshed, so their plugins see nothing),
  * and is -EACCES (4.01) when the object has instances but none of them is
- * readable: an empty answer would claim that there are none.  Without
- * hooks, or for the Bootstrap-Server, one walk over p as before.
+ * readable: an empty answer would claim that there are none.  With
+ * mark_instances (TLV) each instance read is preceded by an instance
+ * record (NONE value) so that one without values still gets its Object
+ * Instance TLV.  Otherwise, without hooks or for the Bootstrap-Server, one
+ * walk over p as before.
  */
 static int collect(struct dm *dm, const struct dm_requester *who,
-		   const struct path *p)
+		   const struct path *p, bool mark_instances)
 {
 	const struct model *m = oa_model(dm->oa);
+	bool check = dm->access.check && !who->bootstrap;
 	bool seen = false, allowed = false;
 	int rc;
 
-	if (!dm->access.check || who->bootstrap || p->len != PATH_OBJECT)
+	if (p->len != PATH_OBJECT || (!check && !mark_instances))
 		return oa_read_collect(dm->oa, p, dm_keep_record, dm);
 	for (int iid = model_instance_next(m, p->ids[0], -1); iid >= 0;
 	     iid = model_instance_next(m, p->ids[0], iid)) {
 		struct path ip = path_instance(p->ids[0], (uint16_t)iid);
+		struct record mark = {.path = ip,
+				      .value = {.type = LWB_TYPE_NONE}};
 
 		seen = true;
-		if (dm->access.check(dm->access.ctx, who->short_server_id, &ip,
+		if (check &&
+		    dm->access.check(dm->access.ctx, who->short_server_id, &ip,
 				     DM_ACCESS_READ) < 0)
 			continue;
 		allowed = true;
+		if (mark_instances && (rc = dm_keep_record(&mark, dm)) < 0)
+			return rc;
 		if ((rc = oa_read_collect(dm->oa, &ip, dm_keep_record, dm)) < 0)
 			return rc;
 	}
@@ -155,7 +164,7 @@ void dm_op_read(struct dm *dm, const struct dm_requester *who,
 		 * does not exist (or may not be read) is 4.04 (4.01) in any
 		 * Accept, as a single value's is: 4.06 only for what exists. */
 		dm->n_recs = 0;
-		if ((n = collect(dm, who, p)) < 0)
+		if ((n = collect(dm, who, p, cf == DM_CF_TLV)) < 0)
 			goto fail;
 		if (!dm_is_multi_format(cf)) {
 			n = -EMEDIUMTYPE;

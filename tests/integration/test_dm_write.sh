@@ -128,6 +128,13 @@ do_rsp write-update /3349/0/5912 '[{"bn":"/3349/0/5912/","n":"4","vs":"d"}] senm
 do_rsp read /3349/0/5912 "senml-json" 2.05 "226: both instances are there" \
 	'"n":"3","vs":"c"},{"n":"4","vs":"d"}'
 
+# --- An empty Create (an Object Instance TLV of length 0): a TLV Read of
+# --- the object shows the instance, as an empty Object Instance TLV.
+do_rsp create /3349 "hex:0007 tlv" 2.01 "an empty Create of /3349/7 is answered 2.01" \
+	"loc=/3349/7 "
+do_rsp read /3349 "tlv" 2.05 "a TLV Read of /3349 ends with the empty /3349/7 (00 07)" \
+	'cf=11542 .*hex=08[0-9a-f]*0007$'
+
 # --- 290: Delete; the Update no longer lists it; its observation ends
 # --- with a 4.04 notification (RFC 7641 §3.2), the server forgets it.
 ts_cmd a observe gw-test /3341/5

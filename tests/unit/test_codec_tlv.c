@@ -896,6 +896,65 @@ static void test_encode_invalid(void **state)
 	assert_int_equal(tlv_encode(&inst, r, 0, out, sizeof(out)), 0);
 }
 
+/* An instance record (NONE value) under an object base: its Object
+ * Instance TLV is written even when nothing of it follows, with the length
+ * in the type byte like every short entry (00 iid; 0x20 for a 16-bit id). */
+static void test_encode_empty_instance(void **state)
+{
+	static const uint8_t want[] = {
+		0x03, 0x00, 0xc1, 0x09, 0x01, /* /3/0: resource 9 = 1 */
+		0x00, 0x01,		      /* /3/1: empty */
+		0x20, 0x01, 0x2c,	      /* /3/300: empty */
+	};
+	/* The same two empty instances with an 8-bit length field. */
+	static const uint8_t long_form[] = {0x08, 0x01, 0x00, 0x28,
+					    0x01, 0x2c, 0x00};
+	struct path obj = path_object(3);
+	struct path inst = path_instance(3, 0);
+	struct record none = {.value = {.type = LWB_TYPE_NONE}};
+	struct record r[4];
+	uint8_t out[64];
+	struct cfx_got g;
+
+	(void)state;
+	r[0] = none;
+	r[0].path = path_instance(3, 0);
+	r[1] = rec_int(path_resource(3, 0, 9), 1);
+	r[2] = none;
+	r[2].path = path_instance(3, 1);
+	r[3] = none;
+	r[3].path = path_instance(3, 300);
+	assert_int_equal(tlv_encode(&obj, r, 4, out, sizeof(out)),
+			 (int)sizeof(want));
+	assert_memory_equal(out, want, sizeof(want));
+	assert_int_equal(tlv_encode(&obj, r, 4, NULL, 0), (int)sizeof(want));
+	assert_int_equal(tlv_encode(&obj, r, 4, out, sizeof(want) - 1),
+			 -ENOBUFS);
+	/* Without the first instance record: the same bytes. */
+	assert_int_equal(tlv_encode(&obj, r + 1, 3, out, sizeof(out)),
+			 (int)sizeof(want));
+	assert_memory_equal(out, want, sizeof(want));
+	/* Decoded back: the value only; both length forms are accepted. */
+	assert_int_equal(decode(want, sizeof(want), obj, &g), 1);
+	cfx_assert_got(&g, &r[1], 1);
+	assert_int_equal(decode(long_form, sizeof(long_form), obj, &g), 0);
+
+	/* Only below an object base, only NONE, inside the base, in order,
+	 * once. */
+	assert_int_equal(tlv_encode(&inst, r, 2, out, sizeof(out)), -EINVAL);
+	r[2].value = r[1].value;
+	assert_int_equal(tlv_encode(&obj, r, 3, out, sizeof(out)), -EINVAL);
+	r[2] = none;
+	r[2].path = path_instance(4, 1);
+	assert_int_equal(tlv_encode(&obj, r, 3, out, sizeof(out)), -EINVAL);
+	r[2] = r[0];
+	r[0] = r[1];
+	r[1] = r[2]; /* /3/0/9 before /3/0 */
+	assert_int_equal(tlv_encode(&obj, r, 2, out, sizeof(out)), -EINVAL);
+	r[0] = r[1]; /* /3/0 twice */
+	assert_int_equal(tlv_encode(&obj, r, 2, out, sizeof(out)), -EINVAL);
+}
+
 /* Instances of one resource whose total passes TLV_MAX_LENGTH: each fits,
  * the Multiple Resource around them cannot. */
 static void test_encode_group_too_long(void **state)
@@ -952,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_decode_too_many),
 		cmocka_unit_test(test_first_kind),
 		cmocka_unit_test(test_encode_invalid),
+		cmocka_unit_test(test_encode_empty_instance),
 		cmocka_unit_test(test_encode_group_too_long),
 		cmocka_unit_test(test_encode_nobufs),
 	};

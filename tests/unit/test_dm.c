@@ -657,6 +657,41 @@ static void test_read_not_found_before_not_acceptable(void **state)
 			 COAP_NOT_ACCEPTABLE);
 }
 
+/* A TLV Read of an object shows an instance that has no values as an
+ * empty Object Instance TLV (00 iid), not as nothing: the server would
+ * otherwise believe it absent. */
+static void test_read_object_tlv_empty_instance(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t empty[] = {0x00, 0x02};
+	uint8_t want[64];
+	struct path obj = path_object(TD);
+	struct record r[] = {str_rec(res(TD, 1, TEXT), "one"),
+			     flt_rec(res(TD, 1, LEVEL), 10)};
+	int n;
+
+	create_td(f, 1, "one");
+	assert_int_equal(model_instance_create(f->m, TD, 2), 0);
+	assert_int_equal(read_accept(f, "/3341", DM_CF_TLV), COAP_CONTENT);
+	assert_int_equal(f->resp.content_format, DM_CF_TLV);
+	n = tlv_encode(&obj, r, 2, want, sizeof(want));
+	assert_true(n > 0);
+	memcpy(want + n, empty, sizeof(empty));
+	assert_int_equal(f->resp.payload_len, (size_t)n + sizeof(empty));
+	assert_memory_equal(f->resp.payload, want, (size_t)n + sizeof(empty));
+	/* The empty instance alone: not an empty payload. */
+	assert_int_equal(request(f, DELETE, "/3341/1", -1), COAP_DELETED);
+	assert_int_equal(read_accept(f, "/3341", DM_CF_TLV), COAP_CONTENT);
+	assert_int_equal(f->resp.payload_len, sizeof(empty));
+	assert_memory_equal(f->resp.payload, empty, sizeof(empty));
+	/* SenML has no way to name an empty instance: unchanged. */
+	assert_int_equal(read_accept(f, "/3341", DM_CF_SENML_JSON),
+			 COAP_CONTENT);
+	/* Of one instance: its (empty) resources, no instance header. */
+	assert_int_equal(read_accept(f, "/3341/2", DM_CF_TLV), COAP_CONTENT);
+	assert_int_equal(f->resp.payload_len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +707,7 @@ int main(void)
 		T(test_delete),
 		T(test_security_object_refused),
 		T(test_read_not_found_before_not_acceptable),
+		T(test_read_object_tlv_empty_instance),
 #undef T
 	};
 
