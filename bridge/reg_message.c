@@ -185,12 +185,49 @@ static int put_root(struct link_writer *w, const struct reg_payload_opts *o)
 	return link_put_string(w, "ct", list, len);
 }
 
+/* "major.minor" (as the schema checked it) as major * 100000 + minor;
+ * absent or empty is 1.0. */
+static unsigned long version_key(const char *v)
+{
+	unsigned long major, minor;
+
+	if (!v || !v[0] || sscanf(v, "%lu.%lu", &major, &minor) != 2)
+		return 100000;
+	return major * 100000 + minor;
+}
+
+/*
+ * The version obj is announced with to a server registered as v.  The DDF's
+ * ObjectVersion when its LWM2MVersion (the enabler that version needs) is
+ * v or older.  Otherwise the server's enabler predates that object version,
+ * and a client of that enabler announces the version its own specification
+ * defines: LwM2M 1.0.2 Appendix E defines objects 0..7 (Security ..
+ * Connectivity Statistics), all at 1.0; LwM2M 1.1 Core Appendix E defines
+ * the Server object at 1.1 (the shipped DDF is 1.2, which needs LwM2M 1.2).
+ * An object the enabler does not define keeps its DDF version: nothing
+ * older is known.
+ */
+static const char *announced_version(const struct schema_object *obj,
+				     enum reg_lwm2m_version v)
+{
+	const char *ddf =
+		obj->version && obj->version[0] ? obj->version : "1.0";
+
+	if (version_key(obj->lwm2m_version) <=
+	    version_key(reg_lwm2m_version_name(v)))
+		return ddf;
+	if (v == REG_LWM2M_1_0 && obj->id <= 7)
+		return "1.0";
+	if (v == REG_LWM2M_1_1 && obj->id == 1)
+		return "1.1";
+	return ddf;
+}
+
 static int put_object(struct link_writer *w, const struct model *m,
 		      const struct schema_object *obj,
 		      const struct reg_payload_opts *o)
 {
-	const char *ver =
-		obj->version && obj->version[0] ? obj->version : "1.0";
+	const char *ver = announced_version(obj, o->version);
 	bool versioned = strcmp(ver, "1.0") != 0;
 	int iid, r = 0;
 

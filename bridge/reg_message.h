@@ -20,7 +20,8 @@
  * that).
  *
  * Link list (reg_payload_build), e.g.
- *   </1>;ver=1.1,</1/0>,</3>;ver=1.1,</3/0>,</3303>;ver=1.1,</3303/0>,</5>
+ *   </1>;ver=1.1,</1/0>,</3>;ver=1.2,</3/0>,</3303>;ver=1.1,</3303/0>,
+ *   </5>;ver=1.2 (to a 1.1 server)
  *   - objects in increasing id, each followed by its instances in
  *     increasing id: </3303/0>,</3303/1>;
  *   - Security (0) and OSCORE (21) are never listed: their instances hold
@@ -28,7 +29,10 @@
  *   - ver= (the object's ObjectVersion from its DDF) only when it is not
  *     1.0, only on the object link </oid>, which is then written before
  *     the object's instances; never on an instance link; no attribute is
- *     written twice;
+ *     written twice.  An object whose DDF needs a newer enabler
+ *     (LWM2MVersion) than the server registered with is announced as that
+ *     enabler defines it: to 1.0, objects 0..7 are 1.0 (no ver=); to 1.1,
+ *     the Server object is 1.1 (see reg_message.c);
  *   - an object with no instance is listed as </oid> (with ver= when it
  *     applies) only when the caller declares it supported (opts.supported):
  *     the spec's example lists </5> for an implemented object without

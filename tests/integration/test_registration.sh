@@ -155,6 +155,14 @@ ts_start h 0
 bridge_conf "$tmp/h.conf" "{ short_server_id = 1; uri = \"coap://127.0.0.1:$h_port\"; lifetime = 30; lwm2m_version = \"1.0\"; }"
 start_bridge -c "$tmp/h.conf"
 ts_wait h 1 "^REGISTER ep=gw-test lt=30 lwm2m=1.0 b=U " "1.0: Register says lwm2m=1.0"
+# Server and Device as a 1.0 client has them: 1.0, so no ver= (the DDFs
+# are 1.2, which need LwM2M 1.2 and 1.1); IPSO 1.1 objects need only 1.0.
+links=$(sed -n 's/^REGISTER .* links=//p' "$tmp/h.out" | head -1)
+case "$links" in
+*"</1>"* | *"</3>"*) not_ok "1.0: no ver= on the Server and Device objects" "$links" ;;
+*"</1/0>"*"</3/0>"*"</3303>;ver=1.1"*) ok "1.0: no ver= on the Server and Device objects" ;;
+*) not_ok "1.0: no ver= on the Server and Device objects" "$links" ;;
+esac
 ts_cmd h read gw-test /3/0
 ts_wait h 1 "^RESPONSE .* path=/3/0 code=2.05 cf=11542 " "1.0: Read of an instance answers TLV"
 stop_bridge

@@ -128,8 +128,10 @@ static void test_payload_objects_and_instances(void **state)
 	add(f, 21, 0);
 	add(f, 32501, 4);
 	add(f, 32501, 2);
+	/* 1.0 rules: Server and Device are 1.0 to a 1.0 server (see
+	 * test_payload_versions_by_enabler) */
 	payload_is(f, NULL,
-		   "</1>;ver=1.2,</1/0>,</3>;ver=1.2,</3/0>,"
+		   "</1/0>,</3/0>,"
 		   "</3303>;ver=1.1,</3303/0>,</3303/1>,</3311/0>,"
 		   "</32501/2>,</32501/4>");
 }
@@ -161,9 +163,7 @@ static void test_payload_objects_without_instances(void **state)
 	add(f, 3, 0);
 	/* /5 and /32502 have no instance but are declared supported: listed
 	 * as object links, ver= where it applies; /0 and /21 never. */
-	payload_is(f, &o,
-		   "</1>;ver=1.2,</1/0>,</3>;ver=1.2,</3/0>,</5>;ver=1.2,"
-		   "</32502>");
+	payload_is(f, &o, "</1/0>,</3/0>,</5>,</32502>");
 	/* Asked once per empty object, excluding 0 and 21, never for objects
 	 * that have instances. */
 	assert_int_equal(calls,
@@ -188,7 +188,34 @@ static void test_payload_root_link(void **state)
 		   "</3>;ver=1.2,</3/0>");
 	/* Never to a 1.0 server. */
 	o.version = REG_LWM2M_1_0;
-	payload_is(f, &o, "</3>;ver=1.2,</3/0>");
+	payload_is(f, &o, "</3/0>");
+}
+
+/* Object versions as a client of the server's enabler announces them: an
+ * object whose DDF needs a newer LwM2M (Server 1.2 needs 1.2; Device 1.2,
+ * Connectivity Monitoring 1.3 and Firmware Update 1.2 need 1.1) is at the
+ * version that enabler defines: 1.0 for objects 0..7 in 1.0, Server 1.1 in
+ * 1.1.  Access Control 1.1 and the IPSO objects 1.1 need only 1.0. */
+static void test_payload_versions_by_enabler(void **state)
+{
+	struct fixture *f = *state;
+	struct reg_payload_opts o = {.version = REG_LWM2M_1_0};
+
+	add(f, 1, 0);
+	add(f, 2, 0);
+	add(f, 3, 0);
+	add(f, 4, 0);
+	add(f, 5, 0);
+	add(f, 6, 0);
+	add(f, 3303, 0);
+	payload_is(f, &o,
+		   "</1/0>,</2>;ver=1.1,</2/0>,</3/0>,</4/0>,</5/0>,</6/0>,"
+		   "</3303>;ver=1.1,</3303/0>");
+	o.version = REG_LWM2M_1_1;
+	payload_is(f, &o,
+		   "</1>;ver=1.1,</1/0>,</2>;ver=1.1,</2/0>,</3>;ver=1.2,"
+		   "</3/0>,</4>;ver=1.3,</4/0>,</5>;ver=1.2,</5/0>,</6/0>,"
+		   "</3303>;ver=1.1,</3303/0>");
 }
 
 static void test_payload_errors(void **state)
@@ -374,6 +401,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_payload_root_link, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_payload_versions_by_enabler, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_payload_errors, setup,
 						teardown),
 		cmocka_unit_test(test_query_register),
