@@ -162,35 +162,6 @@ out:
 	return rc;
 }
 
-/* The source name becomes a string of the first object, which owns it;
- * the others of the same document share it. */
-static int set_sources(struct sobj **objs, size_t n, const char *name)
-{
-	const char *src = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!src) {
-			char *c = strdup(name);
-			char **owned;
-
-			if (!c)
-				return -ENOMEM;
-			owned = realloc(objs[i]->owned,
-					(objs[i]->nowned + 1) * sizeof(*owned));
-			if (!owned) {
-				free(c);
-				return -ENOMEM;
-			}
-			objs[i]->owned = owned;
-			objs[i]->owned_cap = objs[i]->nowned + 1;
-			objs[i]->owned[objs[i]->nowned++] = c;
-			src = c;
-		}
-		objs[i]->pub.source = src;
-	}
-	return 0;
-}
-
 /* Reads the document from fd (or buf when fd < 0) and commits it. */
 static int load(struct schema_registry *reg, int fd, const void *buf,
 		size_t len, const char *name, unsigned layer,
@@ -239,13 +210,15 @@ static int load(struct schema_registry *reg, int fd, const void *buf,
 	rc = schema_parser_take(p, &objs);
 	if (rc < 0)
 		goto out;
-	if (set_sources(objs, (size_t)rc, name) < 0) {
-		for (int i = 0; i < rc; i++)
-			sobj_free(objs[i]);
-		free(objs);
-		rc = -ENOMEM;
-		schema_set_error(err, name, 0, rc, "out of memory");
-		goto out;
+	for (int i = 0; i < rc; i++) {
+		if (sobj_pack(&objs[i], name) < 0) {
+			for (int j = 0; j < rc; j++)
+				sobj_free(objs[j]);
+			free(objs);
+			rc = -ENOMEM;
+			schema_set_error(err, name, 0, rc, "out of memory");
+			goto out;
+		}
 	}
 	rc = commit(reg, objs, (size_t)rc, layer, name, err);
 out:

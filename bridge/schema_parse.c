@@ -116,11 +116,81 @@ void sobj_free(struct sobj *o)
 {
 	if (!o)
 		return;
+	if (o->packed) {
+		free(o);
+		return;
+	}
 	for (size_t i = 0; i < o->nowned; i++)
 		free(o->owned[i]);
 	free(o->owned);
 	free(o->res);
 	free(o);
+}
+
+/* Bytes a packed copy of str takes: none for "". */
+static size_t pool_size(const char *str)
+{
+	return *str ? strlen(str) + 1 : 0;
+}
+
+/* Copies str to *pool (advancing it) and returns the copy; "" stays the
+ * literal. */
+static const char *pool_put(char **pool, const char *str)
+{
+	size_t n = pool_size(str);
+	char *c = *pool;
+
+	if (!n)
+		return "";
+	memcpy(c, str, n);
+	*pool += n;
+	return c;
+}
+
+int sobj_pack(struct sobj **op, const char *source)
+{
+	const struct sobj *o = *op;
+	size_t nres = o->pub.resource_count;
+	size_t res_at = (sizeof(*o) + _Alignof(struct schema_resource) - 1) /
+			_Alignof(struct schema_resource) *
+			_Alignof(struct schema_resource);
+	size_t size = res_at + nres * sizeof(*o->res);
+	struct sobj *c;
+	char *pool;
+
+	size += pool_size(o->pub.name) + pool_size(o->pub.urn) +
+		pool_size(o->pub.version) + pool_size(o->pub.lwm2m_version) +
+		pool_size(source);
+	for (size_t i = 0; i < nres; i++)
+		size += pool_size(o->res[i].name) +
+			pool_size(o->res[i].range_text) +
+			pool_size(o->res[i].units);
+	c = malloc(size);
+	if (!c)
+		return -ENOMEM;
+	*c = *o;
+	c->res = (struct schema_resource *)((char *)c + res_at);
+	if (nres)
+		memcpy(c->res, o->res, nres * sizeof(*o->res));
+	c->res_cap = nres;
+	c->owned = NULL;
+	c->nowned = c->owned_cap = 0;
+	c->packed = true;
+	pool = (char *)c->res + nres * sizeof(*o->res);
+	c->pub.resources = c->res;
+	c->pub.name = pool_put(&pool, o->pub.name);
+	c->pub.urn = pool_put(&pool, o->pub.urn);
+	c->pub.version = pool_put(&pool, o->pub.version);
+	c->pub.lwm2m_version = pool_put(&pool, o->pub.lwm2m_version);
+	c->pub.source = pool_put(&pool, source);
+	for (size_t i = 0; i < nres; i++) {
+		c->res[i].name = pool_put(&pool, o->res[i].name);
+		c->res[i].range_text = pool_put(&pool, o->res[i].range_text);
+		c->res[i].units = pool_put(&pool, o->res[i].units);
+	}
+	sobj_free(*op);
+	*op = c;
+	return 0;
 }
 
 /* A NUL-terminated copy of s[0..len) that o owns, or NULL (ENOMEM). */

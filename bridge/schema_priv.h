@@ -8,18 +8,32 @@
 
 #include "schema.h"
 
-/* A definition with the storage behind its const public view. */
+/* A definition with the storage behind its const public view.  While
+ * parsing, the resources and strings are separate growing allocations;
+ * a loaded definition is packed (sobj_pack) into one. */
 struct sobj {
 	struct schema_object pub;
 	struct schema_resource *res; /* pub.resources points here */
 	size_t res_cap;
-	char **owned; /* every string pub and res point at */
+	char **owned; /* every string pub and res point at (unpacked) */
 	size_t nowned, owned_cap;
+	bool packed;		   /* res and strings live in this block */
 	unsigned layer;		   /* the load that added it */
 	struct sobj *next_retired; /* chain of replaced definitions */
 };
 
 void sobj_free(struct sobj *o);
+
+/*
+ * Replaces *o by a copy in a single allocation: the struct, exactly
+ * resource_count resources, and every string they and pub point at (empty
+ * ones become the literal ""), with a copy of source as pub.source.  The
+ * original is freed.  The registry keeps every definition it ever loaded,
+ * so this saves the resource arrays' spare capacity and one heap block
+ * (and its overhead) per string for the daemon's whole life.  Returns 0,
+ * or -ENOMEM with *o unchanged.
+ */
+int sobj_pack(struct sobj **o, const char *source);
 
 /* Fills *err (which may be NULL) with "name:line: msg" parts and code. */
 void schema_set_error(struct schema_error *err, const char *name,
