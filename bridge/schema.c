@@ -163,11 +163,11 @@ out:
 }
 
 /* Reads the document from fd (or buf when fd < 0) and commits it. */
-static int load(struct schema_registry *reg, int fd, const void *buf,
-		size_t len, const char *name, unsigned layer,
-		struct schema_error *err)
+static int load(struct schema_registry *reg, const struct schema_xml *x,
+		int fd, const void *buf, size_t len, const char *name,
+		unsigned layer, struct schema_error *err)
 {
-	struct schema_parser *p = schema_parser_new(name, err);
+	struct schema_parser *p = schema_parser_new(name, x, err);
 	struct sobj **objs = NULL;
 	char *chunk = NULL;
 	int rc;
@@ -230,15 +230,23 @@ out:
 int schema_load_buffer(struct schema_registry *reg, const void *buf, size_t len,
 		       const char *name, struct schema_error *err)
 {
+	struct schema_xml x;
+	int rc;
+
 	if (!name)
 		name = "(buffer)";
 	if (err)
 		memset(err, 0, sizeof(*err));
-	return load(reg, -1, len ? buf : "", len, name, ++reg->layer, err);
+	rc = schema_xml_open(&x, name, err);
+	if (rc < 0)
+		return rc;
+	rc = load(reg, &x, -1, len ? buf : "", len, name, ++reg->layer, err);
+	schema_xml_close(&x);
+	return rc;
 }
 
-static int load_path(struct schema_registry *reg, const char *path,
-		     unsigned layer, struct schema_error *err)
+static int load_path(struct schema_registry *reg, const struct schema_xml *x,
+		     const char *path, unsigned layer, struct schema_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc;
@@ -248,7 +256,7 @@ static int load_path(struct schema_registry *reg, const char *path,
 		schema_set_error(err, path, 0, rc, "%s", strerror(errno));
 		return rc;
 	}
-	rc = load(reg, fd, NULL, 0, path, layer, err);
+	rc = load(reg, x, fd, NULL, 0, path, layer, err);
 	close(fd);
 	return rc;
 }
@@ -256,9 +264,17 @@ static int load_path(struct schema_registry *reg, const char *path,
 int schema_load_file(struct schema_registry *reg, const char *path,
 		     struct schema_error *err)
 {
+	struct schema_xml x;
+	int rc;
+
 	if (err)
 		memset(err, 0, sizeof(*err));
-	return load_path(reg, path, ++reg->layer, err);
+	rc = schema_xml_open(&x, path, err);
+	if (rc < 0)
+		return rc;
+	rc = load_path(reg, &x, path, ++reg->layer, err);
+	schema_xml_close(&x);
+	return rc;
 }
 
 static bool is_xml_name(const char *s)
@@ -282,6 +298,7 @@ int schema_load_dir(struct schema_registry *reg, const char *dir,
 	unsigned layer;
 	int rc = 0, failed = 0;
 	bool first = true;
+	struct schema_xml x = {0};
 
 	if (err)
 		memset(err, 0, sizeof(*err));
@@ -321,6 +338,8 @@ int schema_load_dir(struct schema_registry *reg, const char *dir,
 		n++;
 	}
 	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 0 && (rc = schema_xml_open(&x, dir, err)) < 0)
+		goto out;
 	layer = ++reg->layer;
 	for (size_t i = 0; i < n; i++) {
 		struct schema_error one;
@@ -336,7 +355,7 @@ int schema_load_dir(struct schema_registry *reg, const char *dir,
 			continue;
 		}
 		memset(&one, 0, sizeof(one));
-		rc = load_path(reg, path, layer, &one);
+		rc = load_path(reg, &x, path, layer, &one);
 		free(path);
 		if (rc >= 0)
 			continue;
@@ -357,6 +376,7 @@ nomem:
 out_err:
 	schema_set_error(err, dir, 0, rc, "out of memory");
 out:
+	schema_xml_close(&x);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

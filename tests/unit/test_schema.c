@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -753,6 +754,39 @@ static void test_registry_footprint(void **state)
 #endif
 }
 
+/* Whether libexpat is mapped into this process now. */
+static bool expat_mapped(void)
+{
+	void *h = dlopen(SCHEMA_EXPAT_SONAME, RTLD_NOW | RTLD_NOLOAD);
+
+	if (h)
+		dlclose(h);
+	return h != NULL;
+}
+
+/* The XML parser is opened for a load and unloaded before it returns:
+ * the daemon reads definitions at start-up only. */
+static void test_parser_unloaded(void **state)
+{
+	struct schema_registry *reg = *state;
+	struct schema_error err;
+
+	assert_false(expat_mapped());
+	assert_int_equal(schema_load_dir(reg, src("objects"), &err), 0);
+	assert_false(expat_mapped());
+	assert_int_equal(schema_load_file(reg,
+					  src("tests/data/ddf/valid/"
+					      "two_objects.xml"),
+					  &err),
+			 2);
+	assert_false(expat_mapped());
+	assert_int_equal(schema_load_buffer(reg, "<LWM2M>", 7, "b", &err),
+			 -EBADMSG);
+	assert_false(expat_mapped());
+	assert_non_null(schema_find(reg, 3303));
+	assert_string_equal(schema_find(reg, 3303)->name, "Temperature");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +806,7 @@ int main(void)
 		T(test_check_value),
 		T(test_type_of),
 		T(test_registry_footprint),
+		T(test_parser_unloaded),
 #undef T
 	};
 
