@@ -19,7 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define READ_CHUNK 65536
+/* Shipped definitions are 1-22 kB; the buffer is freed after each file,
+ * but the heap pages it touched stay resident. */
+#define READ_CHUNK 16384
 
 struct schema_registry {
 	struct sobj **objs; /* sorted by id */
@@ -162,41 +164,12 @@ out:
 	return rc;
 }
 
-/* The source name becomes a string of the first object, which owns it;
- * the others of the same document share it. */
-static int set_sources(struct sobj **objs, size_t n, const char *name)
-{
-	const char *src = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!src) {
-			char *c = strdup(name);
-			char **owned;
-
-			if (!c)
-				return -ENOMEM;
-			owned = realloc(objs[i]->owned,
-					(objs[i]->nowned + 1) * sizeof(*owned));
-			if (!owned) {
-				free(c);
-				return -ENOMEM;
-			}
-			objs[i]->owned = owned;
-			objs[i]->owned_cap = objs[i]->nowned + 1;
-			objs[i]->owned[objs[i]->nowned++] = c;
-			src = c;
-		}
-		objs[i]->pub.source = src;
-	}
-	return 0;
-}
-
 /* Reads the document from fd (or buf when fd < 0) and commits it. */
-static int load(struct schema_registry *reg, int fd, const void *buf,
-		size_t len, const char *name, unsigned layer,
-		struct schema_error *err)
+static int load(struct schema_registry *reg, const struct schema_xml *x,
+		int fd, const void *buf, size_t len, const char *name,
+		unsigned layer, struct schema_error *err)
 {
-	struct schema_parser *p = schema_parser_new(name, err);
+	struct schema_parser *p = schema_parser_new(name, x, err);
 	struct sobj **objs = NULL;
 	char *chunk = NULL;
 	int rc;
@@ -239,13 +212,15 @@ static int load(struct schema_registry *reg, int fd, const void *buf,
 	rc = schema_parser_take(p, &objs);
 	if (rc < 0)
 		goto out;
-	if (set_sources(objs, (size_t)rc, name) < 0) {
-		for (int i = 0; i < rc; i++)
-			sobj_free(objs[i]);
-		free(objs);
-		rc = -ENOMEM;
-		schema_set_error(err, name, 0, rc, "out of memory");
-		goto out;
+	for (int i = 0; i < rc; i++) {
+		if (sobj_pack(&objs[i], name) < 0) {
+			for (int j = 0; j < rc; j++)
+				sobj_free(objs[j]);
+			free(objs);
+			rc = -ENOMEM;
+			schema_set_error(err, name, 0, rc, "out of memory");
+			goto out;
+		}
 	}
 	rc = commit(reg, objs, (size_t)rc, layer, name, err);
 out:
@@ -257,15 +232,23 @@ out:
 int schema_load_buffer(struct schema_registry *reg, const void *buf, size_t len,
 		       const char *name, struct schema_error *err)
 {
+	struct schema_xml x;
+	int rc;
+
 	if (!name)
 		name = "(buffer)";
 	if (err)
 		memset(err, 0, sizeof(*err));
-	return load(reg, -1, len ? buf : "", len, name, ++reg->layer, err);
+	rc = schema_xml_open(&x, name, err);
+	if (rc < 0)
+		return rc;
+	rc = load(reg, &x, -1, len ? buf : "", len, name, ++reg->layer, err);
+	schema_xml_close(&x);
+	return rc;
 }
 
-static int load_path(struct schema_registry *reg, const char *path,
-		     unsigned layer, struct schema_error *err)
+static int load_path(struct schema_registry *reg, const struct schema_xml *x,
+		     const char *path, unsigned layer, struct schema_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc;
@@ -275,7 +258,7 @@ static int load_path(struct schema_registry *reg, const char *path,
 		schema_set_error(err, path, 0, rc, "%s", strerror(errno));
 		return rc;
 	}
-	rc = load(reg, fd, NULL, 0, path, layer, err);
+	rc = load(reg, x, fd, NULL, 0, path, layer, err);
 	close(fd);
 	return rc;
 }
@@ -283,9 +266,17 @@ static int load_path(struct schema_registry *reg, const char *path,
 int schema_load_file(struct schema_registry *reg, const char *path,
 		     struct schema_error *err)
 {
+	struct schema_xml x;
+	int rc;
+
 	if (err)
 		memset(err, 0, sizeof(*err));
-	return load_path(reg, path, ++reg->layer, err);
+	rc = schema_xml_open(&x, path, err);
+	if (rc < 0)
+		return rc;
+	rc = load_path(reg, &x, path, ++reg->layer, err);
+	schema_xml_close(&x);
+	return rc;
 }
 
 static bool is_xml_name(const char *s)
@@ -309,6 +300,7 @@ int schema_load_dir(struct schema_registry *reg, const char *dir,
 	unsigned layer;
 	int rc = 0, failed = 0;
 	bool first = true;
+	struct schema_xml x = {0};
 
 	if (err)
 		memset(err, 0, sizeof(*err));
@@ -348,6 +340,12 @@ int schema_load_dir(struct schema_registry *reg, const char *dir,
 		n++;
 	}
 	qsort(names, n, sizeof(*names), cmp_name);
+	/* Closed before loading: its buffer (32 kB in glibc) would otherwise
+	 * sit below the definitions in the heap, a resident hole for good. */
+	closedir(d);
+	d = NULL;
+	if (n > 0 && (rc = schema_xml_open(&x, dir, err)) < 0)
+		goto out;
 	layer = ++reg->layer;
 	for (size_t i = 0; i < n; i++) {
 		struct schema_error one;
@@ -363,7 +361,7 @@ int schema_load_dir(struct schema_registry *reg, const char *dir,
 			continue;
 		}
 		memset(&one, 0, sizeof(one));
-		rc = load_path(reg, path, layer, &one);
+		rc = load_path(reg, &x, path, layer, &one);
 		free(path);
 		if (rc >= 0)
 			continue;
@@ -384,10 +382,12 @@ nomem:
 out_err:
 	schema_set_error(err, dir, 0, rc, "out of memory");
 out:
+	schema_xml_close(&x);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	closedir(d);
+	if (d)
+		closedir(d);
 	return rc;
 }
 

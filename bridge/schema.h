@@ -21,6 +21,11 @@
  *
  * A file is all or nothing: if any part of it is wrong, none of its
  * objects is added.
+ *
+ * The XML parser, libexpat, is loaded (dlopen) by each load call and
+ * unloaded before it returns: it is needed at start-up only, and linked
+ * it would keep about 180 kB of pages resident for nothing.  A missing
+ * library fails the load with -ELIBACC and a log line that names it.
  */
 #ifndef BRIDGE_SCHEMA_H
 #define BRIDGE_SCHEMA_H
@@ -138,6 +143,7 @@ void schema_registry_free(struct schema_registry *reg);
  *   -EFBIG    the document is larger than SCHEMA_MAX_FILE
  *   -EEXIST   an object id defined twice in the same layer
  *   -ENOMEM   out of memory
+ *   -ELIBACC  libexpat cannot be loaded (also logged, with the reason)
  *   -errno of open()/read() for schema_load_file
  * The registry is unchanged on error.  name (for messages and ->source) is
  * copied; buf is only read during the call.
@@ -153,7 +159,8 @@ int schema_load_buffer(struct schema_registry *reg, const void *buf, size_t len,
  * (warning, "file:line: what") and skipped; the others still load.
  * Returns the number of files that failed (0: all loaded), with the first
  * failure in *err; or a negative errno if dir itself cannot be read
- * (-errno of opendir/readdir; the registry is then unchanged) or memory
+ * (-errno of opendir/readdir; the registry is then unchanged), libexpat
+ * cannot be loaded (-ELIBACC, logged; the registry is unchanged) or memory
  * runs out (-ENOMEM; files before that point may have loaded), with *err
  * filled in.  The caller decides whether a failed file is fatal.
  */

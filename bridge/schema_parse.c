@@ -66,6 +66,7 @@ static const struct tag item_tags[] = {
 };
 
 struct schema_parser {
+	const struct schema_xml *x;
 	XML_Parser xp;
 	char *name;
 	struct schema_error *err;
@@ -91,7 +92,7 @@ static bool is_field(enum elem e)
 
 static unsigned long cur_line(const struct schema_parser *p)
 {
-	return (unsigned long)XML_GetCurrentLineNumber(p->xp);
+	return (unsigned long)p->x->get_current_line_number(p->xp);
 }
 
 __attribute__((format(printf, 4, 5))) static void fail(struct schema_parser *p,
@@ -109,18 +110,88 @@ __attribute__((format(printf, 4, 5))) static void fail(struct schema_parser *p,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	schema_set_error(p->err, p->name, line, code, "%s", msg);
-	XML_StopParser(p->xp, XML_FALSE);
+	p->x->stop_parser(p->xp, XML_FALSE);
 }
 
 void sobj_free(struct sobj *o)
 {
 	if (!o)
 		return;
+	if (o->packed) {
+		free(o);
+		return;
+	}
 	for (size_t i = 0; i < o->nowned; i++)
 		free(o->owned[i]);
 	free(o->owned);
 	free(o->res);
 	free(o);
+}
+
+/* Bytes a packed copy of str takes: none for "". */
+static size_t pool_size(const char *str)
+{
+	return *str ? strlen(str) + 1 : 0;
+}
+
+/* Copies str to *pool (advancing it) and returns the copy; "" stays the
+ * literal. */
+static const char *pool_put(char **pool, const char *str)
+{
+	size_t n = pool_size(str);
+	char *c = *pool;
+
+	if (!n)
+		return "";
+	memcpy(c, str, n);
+	*pool += n;
+	return c;
+}
+
+int sobj_pack(struct sobj **op, const char *source)
+{
+	const struct sobj *o = *op;
+	size_t nres = o->pub.resource_count;
+	size_t res_at = (sizeof(*o) + _Alignof(struct schema_resource) - 1) /
+			_Alignof(struct schema_resource) *
+			_Alignof(struct schema_resource);
+	size_t size = res_at + nres * sizeof(*o->res);
+	struct sobj *c;
+	char *pool;
+
+	size += pool_size(o->pub.name) + pool_size(o->pub.urn) +
+		pool_size(o->pub.version) + pool_size(o->pub.lwm2m_version) +
+		pool_size(source);
+	for (size_t i = 0; i < nres; i++)
+		size += pool_size(o->res[i].name) +
+			pool_size(o->res[i].range_text) +
+			pool_size(o->res[i].units);
+	c = malloc(size);
+	if (!c)
+		return -ENOMEM;
+	*c = *o;
+	c->res = (struct schema_resource *)((char *)c + res_at);
+	if (nres)
+		memcpy(c->res, o->res, nres * sizeof(*o->res));
+	c->res_cap = nres;
+	c->owned = NULL;
+	c->nowned = c->owned_cap = 0;
+	c->packed = true;
+	pool = (char *)c->res + nres * sizeof(*o->res);
+	c->pub.resources = c->res;
+	c->pub.name = pool_put(&pool, o->pub.name);
+	c->pub.urn = pool_put(&pool, o->pub.urn);
+	c->pub.version = pool_put(&pool, o->pub.version);
+	c->pub.lwm2m_version = pool_put(&pool, o->pub.lwm2m_version);
+	c->pub.source = pool_put(&pool, source);
+	for (size_t i = 0; i < nres; i++) {
+		c->res[i].name = pool_put(&pool, o->res[i].name);
+		c->res[i].range_text = pool_put(&pool, o->res[i].range_text);
+		c->res[i].units = pool_put(&pool, o->res[i].units);
+	}
+	sobj_free(*op);
+	*op = c;
+	return 0;
 }
 
 /* A NUL-terminated copy of s[0..len) that o owns, or NULL (ENOMEM). */
@@ -507,21 +578,23 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
 }
 
 struct schema_parser *schema_parser_new(const char *name,
+					const struct schema_xml *x,
 					struct schema_error *err)
 {
 	struct schema_parser *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		goto fail;
+	p->x = x;
 	p->name = strdup(name ? name : "(buffer)");
-	p->xp = XML_ParserCreate(NULL);
+	p->xp = x->parser_create(NULL);
 	if (!p->name || !p->xp)
 		goto fail;
 	p->err = err;
-	XML_SetUserData(p->xp, p);
-	XML_SetElementHandler(p->xp, on_start, on_end);
-	XML_SetCharacterDataHandler(p->xp, on_text);
-	XML_SetEntityDeclHandler(p->xp, on_entity_decl);
+	x->set_user_data(p->xp, p);
+	x->set_element_handler(p->xp, on_start, on_end);
+	x->set_character_data_handler(p->xp, on_text);
+	x->set_entity_decl_handler(p->xp, on_entity_decl);
 	return p;
 fail:
 	schema_parser_free(p);
@@ -541,10 +614,11 @@ int schema_parser_feed(struct schema_parser *p, const void *buf, size_t len,
 		return p->rc;
 	}
 	p->total += len;
-	if (XML_Parse(p->xp, buf, (int)len, final) != XML_STATUS_OK && !p->rc) {
+	if (p->x->parse(p->xp, buf, (int)len, final) != XML_STATUS_OK &&
+	    !p->rc) {
 		p->rc = -EBADMSG;
 		schema_set_error(p->err, p->name, cur_line(p), p->rc, "XML: %s",
-				 XML_ErrorString(XML_GetErrorCode(p->xp)));
+				 p->x->error_string(p->x->get_error_code(p->xp)));
 	}
 	if (!p->rc && final && p->nobjs == 0) {
 		p->rc = -EINVAL;
@@ -578,7 +652,7 @@ void schema_parser_free(struct schema_parser *p)
 	free(p->objs);
 	sobj_free(p->obj);
 	if (p->xp)
-		XML_ParserFree(p->xp);
+		p->x->parser_free(p->xp);
 	free(p->text);
 	free(p->name);
 	free(p);

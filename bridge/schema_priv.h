@@ -6,20 +6,36 @@
 #ifndef BRIDGE_SCHEMA_PRIV_H
 #define BRIDGE_SCHEMA_PRIV_H
 
+#include <expat.h>
+
 #include "schema.h"
 
-/* A definition with the storage behind its const public view. */
+/* A definition with the storage behind its const public view.  While
+ * parsing, the resources and strings are separate growing allocations;
+ * a loaded definition is packed (sobj_pack) into one. */
 struct sobj {
 	struct schema_object pub;
 	struct schema_resource *res; /* pub.resources points here */
 	size_t res_cap;
-	char **owned; /* every string pub and res point at */
+	char **owned; /* every string pub and res point at (unpacked) */
 	size_t nowned, owned_cap;
+	bool packed;		   /* res and strings live in this block */
 	unsigned layer;		   /* the load that added it */
 	struct sobj *next_retired; /* chain of replaced definitions */
 };
 
 void sobj_free(struct sobj *o);
+
+/*
+ * Replaces *o by a copy in a single allocation: the struct, exactly
+ * resource_count resources, and every string they and pub point at (empty
+ * ones become the literal ""), with a copy of source as pub.source.  The
+ * original is freed.  The registry keeps every definition it ever loaded,
+ * so this saves the resource arrays' spare capacity and one heap block
+ * (and its overhead) per string for the daemon's whole life.  Returns 0,
+ * or -ENOMEM with *o unchanged.
+ */
+int sobj_pack(struct sobj **o, const char *source);
 
 /* Fills *err (which may be NULL) with "name:line: msg" parts and code. */
 void schema_set_error(struct schema_error *err, const char *name,
@@ -41,11 +57,43 @@ bool schema_text_version(const char *s, size_t len);
 /* Drops leading and trailing white space from *s / *len. */
 void schema_text_trim(const char **s, size_t *len);
 
+/*
+ * libexpat's entry points, from a dlopen of SCHEMA_EXPAT_SONAME (see
+ * configure.ac) that lasts one load: the parser is needed at start-up
+ * only, and its pages would otherwise stay resident (schema_xml.c).
+ */
+struct schema_xml {
+	void *lib;
+	__typeof__(XML_ParserCreate) *parser_create;
+	__typeof__(XML_ParserFree) *parser_free;
+	__typeof__(XML_SetUserData) *set_user_data;
+	__typeof__(XML_SetElementHandler) *set_element_handler;
+	__typeof__(XML_SetCharacterDataHandler) *set_character_data_handler;
+	__typeof__(XML_SetEntityDeclHandler) *set_entity_decl_handler;
+	__typeof__(XML_Parse) *parse;
+	__typeof__(XML_StopParser) *stop_parser;
+	__typeof__(XML_GetErrorCode) *get_error_code;
+	__typeof__(XML_ErrorString) *error_string;
+	__typeof__(XML_GetCurrentLineNumber) *get_current_line_number;
+};
+
+/* Opens libexpat into *x.  Returns 0, or -ELIBACC when the library or one
+ * of its functions cannot be loaded: then the error (with dlerror's
+ * reason) is logged and filled into err (may be NULL) under name, and *x
+ * needs no close. */
+int schema_xml_open(struct schema_xml *x, const char *name,
+		    struct schema_error *err);
+/* Closes what schema_xml_open opened; every parser made with x must be
+ * freed first.  A zeroed *x is fine. */
+void schema_xml_close(struct schema_xml *x);
+
 struct schema_parser;
 
-/* A reader of one document named name (copied).  NULL with errno ENOMEM.
+/* A reader of one document named name (copied), parsing with x (which
+ * must stay open until schema_parser_free).  NULL with errno ENOMEM.
  * err may be NULL. */
 struct schema_parser *schema_parser_new(const char *name,
+					const struct schema_xml *x,
 					struct schema_error *err);
 
 /* Feeds the next len bytes (final: the last piece).  Returns 0, or the

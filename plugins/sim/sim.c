@@ -8,12 +8,12 @@
  * cost one wake-up per interval.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
+#include "sim_math.h"
 
 static void sim_fini(void *state);
 
@@ -61,7 +61,7 @@ static int setup_group(struct sim_plugin *sim, unsigned int idx)
 	g->p = *p; /* the strings stay owned by sim->cfg */
 	g->index = idx;
 	g->oid = sim_kind_oid(p->kind);
-	g->scale = p->decimals >= 0 ? pow(10.0, (double)p->decimals) : 0;
+	g->scale = p->decimals >= 0 ? sim_pow10((int)p->decimals) : 0;
 	g->period_ms = p->period_s * 1000.0;
 	g->inst = calloc((size_t)p->count, sizeof(*g->inst));
 	if (!g->inst) {

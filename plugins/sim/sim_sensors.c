@@ -14,8 +14,7 @@
 #include <string.h>
 
 #include "sim.h"
-
-#define SIM_TWO_PI 6.283185307179586476925286766559
+#include "sim_math.h"
 
 /* ---- PRNG ---------------------------------------------------------------- */
 
@@ -142,14 +141,13 @@ static inline double walk(struct sim_rng *rng, const struct sim_params *p,
 
 static inline double rounded(const struct sim_group *g, double v)
 {
-	return g->scale > 0 ? round(v * g->scale) / g->scale : v;
+	return g->scale > 0 ? sim_round(v * g->scale) / g->scale : v;
 }
 
 static inline double sine_at(const struct sim_group *g, double t_ms)
 {
-	double phase = fmod(t_ms, g->period_ms) / g->period_ms;
-
-	return g->p.offset + g->p.amplitude * sin(SIM_TWO_PI * phase);
+	return g->p.offset +
+	       g->p.amplitude * sim_sin_turns(sim_phase(t_ms, g->period_ms));
 }
 
 /* Publishes 5700 and whichever of 5601/5602 it moved. */
