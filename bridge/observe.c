@@ -9,52 +9,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "observe_index.h"
-
-struct obs {
-	struct obs_info info;
-	struct path *paths; /* composite: owned copy behind info.paths */
-	struct obs_engine *e;
-	struct loop_timer timer;
-	struct attr_set eff; /* effective attributes of info.path */
-	uint32_t seq;	     /* last Observe value used */
-	uint64_t last_ms;    /* last notification (or the Observe answer) */
-	uint64_t last_con_ms;
-	uint64_t inflight_ms;
-	uint32_t inflight_seq;
-	double last_value; /* numeric value last notified, if have_value */
-	bool have_value;
-	bool changed; /* a value change waits to be notified */
-	bool catchup; /* one notification owed from an offline period */
-	bool in_flight;
-	bool recheck; /* the target may be gone: build() decides, at once */
-	int end_err;  /* non-zero: ends with this error (end()) when it can */
-};
-
-struct stored {
-	struct stored *next;
-	struct obs_info info;
-	uint32_t seq;
-	uint16_t cf;
-	size_t len;
-	uint8_t payload[];
-};
-
-struct obs_engine {
-	struct obs_config cfg;
-	struct obs_callbacks cb;
-	struct obs_index ix; /* by path: a subtree is one run */
-	uint8_t *buf;
-	size_t buf_cap;
-	struct stored *head, *tail;
-	size_t st_count, st_bytes;
-	struct loop_timer flush_timer;
-	uint64_t flush_since;
-	bool flush_inflight, flush_paused;
-	bool reachable;
-	bool woke; /* wakeup() already called in this offline period */
-	struct obs_stats stats;
-};
+#include "observe_priv.h"
 
 void obs_config_init(struct obs_config *c)
 {
@@ -75,6 +30,54 @@ static uint64_t now_ms(const struct obs_engine *e)
 	return loop_now_ms(e->cfg.loop);
 }
 
+/* ---- the ready list -------------------------------------------------- */
+
+/*
+ * Observations due at once wait on one list served by one 0 ms timer,
+ * not each on a 0 ms timer of its own: a change to 1,000 observed
+ * resources in one callback then costs the loop's timer heap one entry,
+ * not 1,000 insertions and removals.
+ */
+static void ready_remove(struct obs_engine *e, struct obs *o)
+{
+	if (!o->ready)
+		return;
+	if (o->ready_prev)
+		o->ready_prev->ready_next = o->ready_next;
+	else
+		e->ready_head = o->ready_next;
+	if (o->ready_next)
+		o->ready_next->ready_prev = o->ready_prev;
+	else
+		e->ready_tail = o->ready_prev;
+	o->ready_prev = o->ready_next = NULL;
+	o->ready = false;
+}
+
+static void arm_ready_timer(struct obs_engine *e)
+{
+	if (!loop_timer_is_armed(&e->ready_timer) &&
+	    loop_timer_arm(e->cfg.loop, &e->ready_timer, 0, 0) != 0)
+		log_warnx("observe: cannot arm a timer: notifications delayed");
+}
+
+/* Queues o (if not queued already: it keeps its place). */
+static void ready_push(struct obs_engine *e, struct obs *o)
+{
+	if (o->ready)
+		return;
+	o->ready = true;
+	o->ready_iter = loop_wakeups(e->cfg.loop);
+	o->ready_prev = e->ready_tail;
+	o->ready_next = NULL;
+	if (e->ready_tail)
+		e->ready_tail->ready_next = o;
+	else
+		e->ready_head = o;
+	e->ready_tail = o;
+	arm_ready_timer(e);
+}
+
 /* ---- the sorted observation array ------------------------------------ */
 
 static size_t index_of(const struct obs_engine *e, const struct obs *o)
@@ -90,6 +93,7 @@ static void destroy_at(struct obs_engine *e, size_t i)
 {
 	struct obs *o = e->ix.v[i];
 
+	ready_remove(e, o);
 	loop_timer_disarm(e->cfg.loop, &o->timer);
 	oix_remove_at(&e->ix, i);
 	free(o->paths);
@@ -155,11 +159,12 @@ static bool draining(const struct obs_engine *e)
 #define NOW_UNKNOWN UINT64_MAX
 
 /*
- * Arms the observation's one timer for the next thing it has to do, or
- * disarms it when there is nothing.  now: the loop clock, or NOW_UNKNOWN;
- * the clock is then read only for a deadline after o->last_ms (which is
- * never after now): a change with pmin 0 or pmin passed, the common
- * case, is due at once without a clock reading.
+ * Plans the observation's next step: its timer for a deadline ahead, the
+ * ready list for one already due, neither when there is nothing to do.
+ * now: the loop clock, or NOW_UNKNOWN; the clock is then read only for a
+ * deadline after o->last_ms (which is never after now): a change with
+ * pmin 0 or pmin passed, the common case, is due at once without a clock
+ * reading.
  */
 static void schedule_at(struct obs_engine *e, struct obs *o, uint64_t now)
 {
@@ -186,14 +191,19 @@ static void schedule_at(struct obs_engine *e, struct obs *o, uint64_t now)
 			due = min_u64(due, pmax_at(e, o));
 	}
 	if (due == UINT64_MAX) {
+		ready_remove(e, o);
 		loop_timer_disarm(e->cfg.loop, &o->timer);
 		return;
 	}
 	if (due > o->last_ms && now == NOW_UNKNOWN)
 		now = now_ms(e);
-	if (loop_timer_arm(e->cfg.loop, &o->timer,
-			   due > o->last_ms && due > now ? due - now : 0,
-			   0) != 0)
+	if (due <= o->last_ms || due <= now) {
+		loop_timer_disarm(e->cfg.loop, &o->timer);
+		ready_push(e, o);
+		return;
+	}
+	ready_remove(e, o);
+	if (loop_timer_arm(e->cfg.loop, &o->timer, due - now, 0) != 0)
 		log_warnx("observe: cannot arm a timer: notifications delayed");
 }
 
@@ -436,15 +446,12 @@ static void recheck(struct obs_engine *e, struct obs *o)
 		o->end_err = rc;
 }
 
-static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+/* The observation's turn: from its timer or the ready list. */
+static void fire(struct obs_engine *e, struct obs *o)
 {
-	struct obs *o = arg;
-	struct obs_engine *e = o->e;
 	uint64_t now = now_ms(e);
 	bool due_change, due_pmax;
 
-	(void)loop;
-	(void)t;
 	if (o->recheck)
 		recheck(e, o);
 	if (o->end_err && !o->in_flight) {
@@ -486,6 +493,34 @@ static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
 		send_live(e, o, now);
 	}
 	schedule_at(e, o, now);
+}
+
+static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct obs *o = arg;
+
+	(void)loop;
+	(void)t;
+	fire(o->e, o);
+}
+
+static void ready_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct obs_engine *e = arg;
+	uint64_t iter = loop_wakeups(loop);
+	struct obs *o;
+
+	(void)t;
+	/* Only those queued before this iteration: one queued by a callback
+	 * of this iteration waits for the next, as a 0 ms timer of its own
+	 * would (so a change made later in this iteration still joins its
+	 * notification). */
+	while ((o = e->ready_head) != NULL && o->ready_iter < iter) {
+		ready_remove(e, o);
+		fire(e, o);
+	}
+	if (e->ready_head)
+		arm_ready_timer(e);
 }
 
 static void flush_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
@@ -557,6 +592,7 @@ struct obs_engine *obs_new(const struct obs_config *c)
 	e->buf_cap = c->payload_initial;
 	e->reachable = true;
 	loop_timer_init(&e->flush_timer, flush_timer_cb, e);
+	loop_timer_init(&e->ready_timer, ready_timer_cb, e);
 	return e;
 fail:
 	if (e)
@@ -575,6 +611,7 @@ void obs_free(struct obs_engine *e)
 	while (e->head)
 		pop_head(e);
 	loop_timer_disarm(e->cfg.loop, &e->flush_timer);
+	loop_timer_disarm(e->cfg.loop, &e->ready_timer);
 	oix_release(&e->ix);
 	free(e->buf);
 	free(e);
