@@ -331,6 +331,80 @@ static int nearest_digits(const struct binary *b, int x_est, int p, uint64_t *n,
 	return side;
 }
 
+#ifdef __SIZEOF_INT128__
+typedef unsigned __int128 u128;
+
+/*
+ * nearest_digits() and reads_back() at once, in 128-bit arithmetic, for
+ * the range where it fits: e < 0 and a scale 10^s with -22 <= s <= 0
+ * (values from about 1e-5 up to 2^52 at 17 digits: sensor readings).
+ * With A = m * 10^-s and k = -e, |d| / 10^s = A / 2^k: N is A >> k
+ * rounded by the remainder R, and N * 10^s reads back exactly when
+ * 2 |N * 2^k - A| <= 10^-s (4 |..| below a power of two, whose lower
+ * gap is half as wide), ties allowed for an even m: the same interval
+ * as reads_back(), without big integers.  Returns false outside the
+ * range (then nothing is set).
+ */
+static bool digits_u128(const struct binary *b, int x_est, int p, uint64_t *n,
+			int *x, bool *ok)
+{
+	uint64_t lo = pow10_u64((unsigned)p - 1), hi = lo * 10;
+
+	for (int tries = 0; tries < 4; tries++) {
+		int s = x_est - p + 1, k = -b->e;
+		u128 p10, a, r, half, q, dist;
+		bool up;
+
+		if (s > 0 || s < -22 || k < 1 || k > 120)
+			return false;
+		p10 = (u128)pow10_u64((unsigned)(-s > 19 ? 19 : -s));
+		for (int i = 19; i < -s; i++)
+			p10 *= 10;
+		a = p10 * b->m; /* < 2^74 * 2^53 */
+		q = a >> k;
+		r = a & (((u128)1 << k) - 1);
+		half = (u128)1 << (k - 1);
+		up = r > half || (r == half && (q & 1));
+		q += up;
+		if (q >= hi) {
+			x_est++;
+			continue;
+		}
+		if (q < lo) {
+			x_est--;
+			continue;
+		}
+		if (r == 0) {
+			*ok = true;
+		} else {
+			dist = up ? ((u128)1 << k) - r : r;
+			dist *= !up && b->lower_closer ? 4 : 2;
+			*ok = dist < p10 || (dist == p10 && (b->m & 1) == 0);
+		}
+		*n = (uint64_t)q;
+		*x = x_est;
+		return true;
+	}
+	return false;
+}
+#endif
+
+/* The p-digit decimal nearest |d| (see nearest_digits) in *n and *x;
+ * returns true if it reads back to d. */
+static bool digits_at(const struct binary *b, int x_est, int p, uint64_t *n,
+		      int *x)
+{
+	int side;
+#ifdef __SIZEOF_INT128__
+	bool ok;
+
+	if (digits_u128(b, x_est, p, n, x, &ok))
+		return ok;
+#endif
+	side = nearest_digits(b, x_est, p, n, x);
+	return p >= 17 || reads_back(b, *n, *x - p + 1, side);
+}
+
 /* ---- layout ---------------------------------------------------------- */
 
 /* Writes n's digits without trailing zeros; returns how many. */
@@ -441,7 +515,7 @@ int codec_format_double(double d, char *buf, size_t cap)
 	double a = fabs(d);
 	struct binary b;
 	uint64_t n;
-	int n_len, x, xe, p, side;
+	int n_len, x, xe, p;
 
 	if (!isfinite(d))
 		return -EINVAL; /* no LwM2M format can carry NaN or infinity */
@@ -452,12 +526,10 @@ int codec_format_double(double d, char *buf, size_t cap)
 		b = decompose(a);
 		xe = decimal_exponent_estimate(&b);
 		p = 15;
-		side = nearest_digits(&b, xe, 15, &n, &x);
-		if (!reads_back(&b, n, x - 14, side)) {
+		if (!digits_at(&b, xe, 15, &n, &x)) {
 			p = 17; /* the layout of %.17g */
-			side = nearest_digits(&b, xe, 16, &n, &x);
-			if (!reads_back(&b, n, x - 15, side))
-				nearest_digits(&b, xe, 17, &n, &x);
+			if (!digits_at(&b, xe, 16, &n, &x))
+				digits_at(&b, xe, 17, &n, &x);
 		}
 		n_len = layout(neg, dg, digits_of(n, dg), x, p, tmp);
 	}
