@@ -9,55 +9,7 @@
 #include <string.h>
 
 #include "log.h"
-
-struct obs {
-	struct obs_info info;
-	struct path *paths; /* composite: owned copy behind info.paths */
-	struct obs_engine *e;
-	struct loop_timer timer;
-	struct attr_set eff; /* effective attributes of info.path */
-	uint32_t seq;	     /* last Observe value used */
-	uint64_t last_ms;    /* last notification (or the Observe answer) */
-	uint64_t last_con_ms;
-	uint64_t inflight_ms;
-	uint32_t inflight_seq;
-	double last_value; /* numeric value last notified, if have_value */
-	bool have_value;
-	bool changed; /* a value change waits to be notified */
-	bool catchup; /* one notification owed from an offline period */
-	bool in_flight;
-	bool recheck; /* the target may be gone: build() decides, at once */
-	int end_err;  /* non-zero: ends with this error (end()) when it can */
-};
-
-struct stored {
-	struct stored *next;
-	struct obs_info info;
-	uint32_t seq;
-	uint16_t cf;
-	size_t len;
-	uint8_t payload[];
-};
-
-struct obs_engine {
-	struct obs_config cfg;
-	struct obs_callbacks cb;
-	struct obs **v; /* sorted by path: a subtree is one run */
-	size_t n, cap;
-	/* observations per path depth: ancestors nobody observes at all
-	 * (the usual case) cost obs_value_changed() no search */
-	size_t n_depth[PATH_MAX_DEPTH + 1];
-	uint8_t *buf;
-	size_t buf_cap;
-	struct stored *head, *tail;
-	size_t st_count, st_bytes;
-	struct loop_timer flush_timer;
-	uint64_t flush_since;
-	bool flush_inflight, flush_paused;
-	bool reachable;
-	bool woke; /* wakeup() already called in this offline period */
-	struct obs_stats stats;
-};
+#include "observe_priv.h"
 
 void obs_config_init(struct obs_config *c)
 {
@@ -78,65 +30,72 @@ static uint64_t now_ms(const struct obs_engine *e)
 	return loop_now_ms(e->cfg.loop);
 }
 
+/* ---- the ready list -------------------------------------------------- */
+
+/*
+ * Observations due at once wait on one list served by one 0 ms timer,
+ * not each on a 0 ms timer of its own: a change to 1,000 observed
+ * resources in one callback then costs the loop's timer heap one entry,
+ * not 1,000 insertions and removals.
+ */
+static void ready_remove(struct obs_engine *e, struct obs *o)
+{
+	if (!o->ready)
+		return;
+	if (o->ready_prev)
+		o->ready_prev->ready_next = o->ready_next;
+	else
+		e->ready_head = o->ready_next;
+	if (o->ready_next)
+		o->ready_next->ready_prev = o->ready_prev;
+	else
+		e->ready_tail = o->ready_prev;
+	o->ready_prev = o->ready_next = NULL;
+	o->ready = false;
+}
+
+static void arm_ready_timer(struct obs_engine *e)
+{
+	if (!loop_timer_is_armed(&e->ready_timer) &&
+	    loop_timer_arm(e->cfg.loop, &e->ready_timer, 0, 0) != 0)
+		log_warnx("observe: cannot arm a timer: notifications delayed");
+}
+
+/* Queues o (if not queued already: it keeps its place). */
+static void ready_push(struct obs_engine *e, struct obs *o)
+{
+	if (o->ready)
+		return;
+	o->ready = true;
+	o->ready_iter = loop_wakeups(e->cfg.loop);
+	o->ready_prev = e->ready_tail;
+	o->ready_next = NULL;
+	if (e->ready_tail)
+		e->ready_tail->ready_next = o;
+	else
+		e->ready_head = o;
+	e->ready_tail = o;
+	arm_ready_timer(e);
+}
+
 /* ---- the sorted observation array ------------------------------------ */
-
-static size_t lower_bound(const struct obs_engine *e, const struct path *p)
-{
-	size_t lo = 0, hi = e->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (path_compare(&e->v[mid]->info.path, p) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int insert(struct obs_engine *e, struct obs *o)
-{
-	size_t i;
-
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 16;
-		struct obs **v = realloc(e->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		e->v = v;
-		e->cap = cap;
-	}
-	i = lower_bound(e, &o->info.path);
-	memmove(&e->v[i + 1], &e->v[i], (e->n - i) * sizeof(e->v[0]));
-	e->v[i] = o;
-	e->n++;
-	e->n_depth[o->info.path.len]++;
-	return 0;
-}
 
 static size_t index_of(const struct obs_engine *e, const struct obs *o)
 {
-	for (size_t i = lower_bound(e, &o->info.path); i < e->n; i++)
-		if (e->v[i] == o)
+	for (size_t i = oix_lower_bound(&e->ix, &o->info.path); i < e->ix.n;
+	     i++)
+		if (e->ix.v[i] == o)
 			return i;
 	return SIZE_MAX; /* not reached: every obs is in the array */
 }
 
-static void unlink_at(struct obs_engine *e, size_t i)
-{
-	e->n_depth[e->v[i]->info.path.len]--;
-	memmove(&e->v[i], &e->v[i + 1], (e->n - i - 1) * sizeof(e->v[0]));
-	e->n--;
-}
-
 static void destroy_at(struct obs_engine *e, size_t i)
 {
-	struct obs *o = e->v[i];
+	struct obs *o = e->ix.v[i];
 
+	ready_remove(e, o);
 	loop_timer_disarm(e->cfg.loop, &o->timer);
-	unlink_at(e, i);
+	oix_remove_at(&e->ix, i);
 	free(o->paths);
 	free(o);
 }
@@ -150,9 +109,9 @@ static bool token_eq(const struct obs_info *i, const uint8_t *t, size_t len)
 static struct obs *find_token(const struct obs_engine *e, const uint8_t *t,
 			      size_t len)
 {
-	for (size_t i = 0; i < e->n; i++)
-		if (token_eq(&e->v[i]->info, t, len))
-			return e->v[i];
+	for (size_t i = 0; i < e->ix.n; i++)
+		if (token_eq(&e->ix.v[i]->info, t, len))
+			return e->ix.v[i];
 	return NULL;
 }
 
@@ -191,55 +150,72 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-static uint64_t max_u64(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
-
 static bool draining(const struct obs_engine *e)
 {
 	return e->head != NULL;
 }
 
-/* Arms the observation's one timer for the next thing it has to do, or
- * disarms it when there is nothing. */
-static void schedule(struct obs_engine *e, struct obs *o)
+/* schedule_at() without a clock reading at hand. */
+#define NOW_UNKNOWN UINT64_MAX
+
+/*
+ * Plans the observation's next step: its timer for a deadline ahead, the
+ * ready list for one already due, neither when there is nothing to do.
+ * now: the loop clock, or NOW_UNKNOWN; the clock is then read only for a
+ * deadline after o->last_ms (which is never after now): a change with
+ * pmin 0 or pmin passed, the common case, is due at once without a clock
+ * reading.
+ */
+static void schedule_at(struct obs_engine *e, struct obs *o, uint64_t now)
 {
-	uint64_t now = now_ms(e), due = UINT64_MAX;
+	uint64_t due = UINT64_MAX; /* 0: at once */
 
 	if (o->recheck) {
-		due = now;
+		due = 0;
 	} else if (o->in_flight) {
 		due = o->inflight_ms + e->cfg.inflight_timeout_ms;
 	} else if (o->end_err) {
 		/* Offline or draining: obs_set_reachable(true) or the end of
 		 * the backlog schedules it again. */
 		if (e->reachable && !draining(e))
-			due = now;
+			due = 0;
 	} else if (!e->reachable) {
 		if (o->changed)
-			due = max_u64(now, pmin_at(o));
+			due = pmin_at(o);
 		if (pmax_active(o) && !o->catchup)
 			due = min_u64(due, pmax_at(e, o));
 	} else if (!draining(e)) {
 		if (o->changed || o->catchup)
-			due = max_u64(now, pmin_at(o));
+			due = pmin_at(o);
 		if (pmax_active(o))
 			due = min_u64(due, pmax_at(e, o));
 	}
 	if (due == UINT64_MAX) {
+		ready_remove(e, o);
 		loop_timer_disarm(e->cfg.loop, &o->timer);
 		return;
 	}
-	if (loop_timer_arm(e->cfg.loop, &o->timer, due > now ? due - now : 0,
-			   0) != 0)
+	if (due > o->last_ms && now == NOW_UNKNOWN)
+		now = now_ms(e);
+	if (due <= o->last_ms || due <= now) {
+		loop_timer_disarm(e->cfg.loop, &o->timer);
+		ready_push(e, o);
+		return;
+	}
+	ready_remove(e, o);
+	if (loop_timer_arm(e->cfg.loop, &o->timer, due - now, 0) != 0)
 		log_warnx("observe: cannot arm a timer: notifications delayed");
+}
+
+static void schedule(struct obs_engine *e, struct obs *o)
+{
+	schedule_at(e, o, NOW_UNKNOWN);
 }
 
 static void schedule_all(struct obs_engine *e)
 {
-	for (size_t i = 0; i < e->n; i++)
-		schedule(e, e->v[i]);
+	for (size_t i = 0; i < e->ix.n; i++)
+		schedule(e, e->ix.v[i]);
 }
 
 static void wake(struct obs_engine *e)
@@ -470,15 +446,12 @@ static void recheck(struct obs_engine *e, struct obs *o)
 		o->end_err = rc;
 }
 
-static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+/* The observation's turn: from its timer or the ready list. */
+static void fire(struct obs_engine *e, struct obs *o)
 {
-	struct obs *o = arg;
-	struct obs_engine *e = o->e;
 	uint64_t now = now_ms(e);
 	bool due_change, due_pmax;
 
-	(void)loop;
-	(void)t;
 	if (o->recheck)
 		recheck(e, o);
 	if (o->end_err && !o->in_flight) {
@@ -488,7 +461,7 @@ static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
 		}
 		if (!e->reachable)
 			wake(e);
-		schedule(e, o);
+		schedule_at(e, o, now);
 		return;
 	}
 	if (o->in_flight) {
@@ -497,7 +470,7 @@ static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
 			o->in_flight = false;
 			e->stats.timeouts++;
 		}
-		schedule(e, o);
+		schedule_at(e, o, now);
 		return;
 	}
 	due_change = (o->changed || o->catchup) && now >= pmin_at(o);
@@ -519,7 +492,35 @@ static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
 	} else if (!draining(e) && (due_change || due_pmax)) {
 		send_live(e, o, now);
 	}
-	schedule(e, o);
+	schedule_at(e, o, now);
+}
+
+static void obs_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct obs *o = arg;
+
+	(void)loop;
+	(void)t;
+	fire(o->e, o);
+}
+
+static void ready_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct obs_engine *e = arg;
+	uint64_t iter = loop_wakeups(loop);
+	struct obs *o;
+
+	(void)t;
+	/* Only those queued before this iteration: one queued by a callback
+	 * of this iteration waits for the next, as a 0 ms timer of its own
+	 * would (so a change made later in this iteration still joins its
+	 * notification). */
+	while ((o = e->ready_head) != NULL && o->ready_iter < iter) {
+		ready_remove(e, o);
+		fire(e, o);
+	}
+	if (e->ready_head)
+		arm_ready_timer(e);
 }
 
 static void flush_timer_cb(struct loop *loop, struct loop_timer *t, void *arg)
@@ -591,6 +592,7 @@ struct obs_engine *obs_new(const struct obs_config *c)
 	e->buf_cap = c->payload_initial;
 	e->reachable = true;
 	loop_timer_init(&e->flush_timer, flush_timer_cb, e);
+	loop_timer_init(&e->ready_timer, ready_timer_cb, e);
 	return e;
 fail:
 	if (e)
@@ -604,12 +606,13 @@ void obs_free(struct obs_engine *e)
 {
 	if (!e)
 		return;
-	while (e->n)
-		destroy_at(e, e->n - 1);
+	while (e->ix.n)
+		destroy_at(e, e->ix.n - 1);
 	while (e->head)
 		pop_head(e);
 	loop_timer_disarm(e->cfg.loop, &e->flush_timer);
-	free(e->v);
+	loop_timer_disarm(e->cfg.loop, &e->ready_timer);
+	oix_release(&e->ix);
 	free(e->buf);
 	free(e);
 }
@@ -661,11 +664,11 @@ static int add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 	o = find_token(e, token, token_len);
 	if (o) {
 		/* Same token: the same entry, observing anew (RFC 7641). */
-		unlink_at(e, index_of(e, o));
+		oix_remove_at(&e->ix, index_of(e, o));
 		free(o->paths);
 		o->paths = NULL;
 	} else {
-		if (e->n >= e->cfg.max_observations) {
+		if (e->ix.n >= e->cfg.max_observations) {
 			free(owned);
 			return -ENOSPC;
 		}
@@ -692,7 +695,7 @@ static int add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 	o->catchup = false;
 	o->recheck = false;
 	o->end_err = 0;
-	rc = insert(e, o);
+	rc = oix_insert(&e->ix, o, &o->info.path);
 	if (rc != 0) {
 		/* Only a replaced entry can get here with its array slot gone
 		 * (a new one had room checked, but realloc may still fail). */
@@ -759,8 +762,8 @@ size_t obs_cancel_within(struct obs_engine *e, const struct path *path)
 
 	if (!e || !path)
 		return 0;
-	i = lower_bound(e, path);
-	while (i < e->n && path_is_within(&e->v[i]->info.path, path)) {
+	i = oix_lower_bound(&e->ix, path);
+	while (i < e->ix.n && oix_within(&e->ix, i, path)) {
 		destroy_at(e, i);
 		k++;
 	}
@@ -774,9 +777,9 @@ size_t obs_recheck_within(struct obs_engine *e, const struct path *path)
 	if (!e || !path || path->len > PATH_MAX_DEPTH)
 		return 0;
 	/* Composite observations (root path) are within only the root. */
-	for (i = lower_bound(e, path);
-	     i < e->n && path_is_within(&e->v[i]->info.path, path); i++) {
-		struct obs *o = e->v[i];
+	for (i = oix_lower_bound(&e->ix, path);
+	     i < e->ix.n && oix_within(&e->ix, i, path); i++) {
+		struct obs *o = e->ix.v[i];
 
 		if (o->paths || o->end_err)
 			continue;
@@ -823,23 +826,23 @@ void obs_value_changed(struct obs_engine *e, const struct path *path)
 	if (!e || !path || path->len > PATH_MAX_DEPTH)
 		return;
 	/* Composite observations sort first (their path is the root). */
-	for (i = 0; i < e->n && e->v[i]->paths; i++)
-		if (composite_matches(e->v[i], path))
-			on_change(e, e->v[i]);
+	for (i = 0; i < e->ix.n && oix_is_root(&e->ix, i); i++)
+		if (composite_matches(e->ix.v[i], path))
+			on_change(e, e->ix.v[i]);
 	/* Observations of path and below it: one run. */
-	for (i = lower_bound(e, path);
-	     i < e->n && path_is_within(&e->v[i]->info.path, path); i++)
-		if (!e->v[i]->paths)
-			on_change(e, e->v[i]);
+	for (i = oix_lower_bound(&e->ix, path);
+	     i < e->ix.n && oix_within(&e->ix, i, path); i++)
+		if (!oix_is_root(&e->ix, i))
+			on_change(e, e->ix.v[i]);
 	/* Observations strictly above it: one run per ancestor. */
 	for (uint8_t d = 0; d + 1 < path->len; d++) {
 		prefix.ids[d] = path->ids[d];
 		prefix.len = (uint8_t)(d + 1);
-		if (e->n_depth[prefix.len] == 0)
+		if (e->ix.n_depth[prefix.len] == 0)
 			continue;
-		for (i = lower_bound(e, &prefix);
-		     i < e->n && path_equal(&e->v[i]->info.path, &prefix); i++)
-			on_change(e, e->v[i]);
+		for (i = oix_lower_bound(&e->ix, &prefix);
+		     i < e->ix.n && oix_equal(&e->ix, i, &prefix); i++)
+			on_change(e, e->ix.v[i]);
 	}
 }
 
@@ -916,8 +919,8 @@ void obs_attrs_changed(struct obs_engine *e)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < e->n; i++) {
-		struct obs *o = e->v[i];
+	for (size_t i = 0; i < e->ix.n; i++) {
+		struct obs *o = e->ix.v[i];
 
 		resolve(e, o);
 		/* New gt/lt/st compare against the value of now: the one
@@ -942,8 +945,8 @@ void obs_registration_reset(struct obs_engine *e)
 {
 	if (!e)
 		return;
-	while (e->n)
-		destroy_at(e, e->n - 1);
+	while (e->ix.n)
+		destroy_at(e, e->ix.n - 1);
 	/* The old exchange died with the old session: send the head again. */
 	e->flush_inflight = false;
 	loop_timer_disarm(e->cfg.loop, &e->flush_timer);
@@ -953,7 +956,7 @@ void obs_registration_reset(struct obs_engine *e)
 
 size_t obs_count(const struct obs_engine *e)
 {
-	return e ? e->n : 0;
+	return e ? e->ix.n : 0;
 }
 
 size_t obs_stored(const struct obs_engine *e, size_t *bytes)

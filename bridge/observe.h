@@ -97,7 +97,11 @@
  *
  * Timers and idle cost.  Each observation has one loop timer, armed only
  * when it has something to do: its pmin expiry while a change is pending,
- * its pmax deadline, or its in-flight guard.  No periodic tick.  pmax
+ * its pmax deadline, or its in-flight guard.  What is due at once (a
+ * change with pmin passed) waits instead on the engine's ready list,
+ * served in the next loop iteration by one 0 ms timer, in the order the
+ * observations became due: a burst of changes costs the loop one timer,
+ * not one per observation.  No periodic tick.  pmax
  * deadlines are rounded DOWN to a multiple of align_ms (never before pmin
  * after the last notification), so observations created in the same
  * align_ms window fire in the same loop iteration (one wake-up): 100

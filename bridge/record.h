@@ -60,9 +60,10 @@ struct codec_decoder {
 	void *record_ctx;
 };
 
-/* Integer formats in the shortest form; floats in the shortest decimal form
- * that reads back to the same double (%.15g, else %.17g), never with a
- * locale decimal comma.  Returns the length written (the NUL is written
+/* Integer formats in the shortest form; floats in a decimal form that
+ * reads back to the same double: %g's form with 15 significant digits if
+ * they read back, else 16 if they do, else 17 (in %.17g's layout), never
+ * with a locale decimal comma.  Returns the length written (the NUL is written
  * too), -ENOBUFS if it does not fit in cap bytes with its NUL, or -EINVAL
  * for NaN and infinities, which no LwM2M format can carry. */
 int codec_format_double(double d, char *buf, size_t cap);

@@ -868,6 +868,69 @@ static void test_change_hook_structure(void **state)
 	model_set_change_hook(m, NULL, NULL);
 }
 
+/* Lookups stay right whatever the ids: dense from 0 (one probe), with holes
+ * (a binary search), holes at the start, after deletes and re-creates. */
+static void check_against(struct model *m, const bool *ref, int span)
+{
+	int next = -1;
+
+	for (int id = 0; id < span; id++) {
+		struct path p = path_resource(OT, (uint16_t)id, 3);
+
+		assert_int_equal(model_instance_exists(m, OT, (uint16_t)id),
+				 ref[id]);
+		assert_int_equal(model_exists(m, &p), ref[id]);
+		if (ref[id]) {
+			assert_true(get_ok(m, p).v.f == id * 0.5);
+			next = model_instance_next(m, OT, next);
+			assert_int_equal(next, id);
+		} else {
+			assert_int_equal(get_rc(m, p), -ENOENT);
+		}
+	}
+	assert_int_equal(model_instance_next(m, OT, next), -ENOENT);
+}
+
+static void test_lookup_ids(void **state)
+{
+	enum { SPAN = 120 }; /* values id / 2 stay in Flt's -40..85 */
+	struct model *m = M(state);
+	bool ref[SPAN] = {false};
+	uint32_t r = 12345;
+
+	for (int id = 0; id < 100; id++) {
+		assert_int_equal(model_instance_create(m, OT, (uint16_t)id), 0);
+		assert_int_equal(set(m, path_resource(OT, (uint16_t)id, 3),
+				     VF(id * 0.5)),
+				 1);
+		ref[id] = true;
+	}
+	check_against(m, ref, SPAN);
+	for (int step = 0; step < 400; step++) {
+		uint16_t id;
+
+		r = r * 1103515245u + 12345u;
+		id = (uint16_t)((r >> 16) % SPAN);
+		if (ref[id]) {
+			assert_int_equal(model_instance_delete(m, OT, id), 0);
+			ref[id] = false;
+		} else {
+			assert_int_equal(model_instance_create(m, OT, id), 0);
+			assert_int_equal(
+				set(m, path_resource(OT, id, 3), VF(id * 0.5)),
+				1);
+			ref[id] = true;
+		}
+		if (step % 20 == 0)
+			check_against(m, ref, SPAN);
+	}
+	/* a hole at 0 shifts every later id off its index */
+	if (ref[0])
+		assert_int_equal(model_instance_delete(m, OT, 0), 0);
+	ref[0] = false;
+	check_against(m, ref, SPAN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -889,6 +952,7 @@ int main(void)
 		T(test_check),
 		T(test_change_hook),
 		T(test_change_hook_structure),
+		T(test_lookup_ids),
 #undef T
 	};
 

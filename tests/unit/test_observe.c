@@ -694,6 +694,88 @@ static void test_ets_951_servers_with_attributes(void **state)
 	attrs_free(b.attrs);
 }
 
+/* Observations due at once wait on the engine's ready list: all of one
+ * change burst go out in the next iteration, in the order of the changes,
+ * and one queued by a callback of the iteration that serves the list
+ * waits for the next iteration (as a 0 ms timer of its own would). */
+#define P2 path_resource(3303, 1, 5700)
+
+struct late_change {
+	struct owner *ow;
+	struct path p;
+	double v;
+	size_t nsent_then;
+};
+
+static void late_change_cb(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct late_change *lc = arg;
+
+	(void)loop;
+	(void)t;
+	lc->nsent_then = lc->ow->nsent;
+	ofx_change(lc->ow, lc->p, lc->v);
+}
+
+static void test_due_at_once_batched(void **state)
+{
+	struct owner *ow = *state;
+	struct loop_timer x;
+	struct late_change lc = {.ow = ow};
+	char want[64];
+
+	for (uint8_t i = 0; i < 50; i++)
+		ofx_add(ow, &i, 1, path_resource(3303, i, 5700), 0);
+	/* backwards, to see the order of the changes, not of the paths */
+	for (int i = 49; i >= 0; i--)
+		ofx_change(ow, path_resource(3303, (uint16_t)i, 5700), 7);
+	assert_int_equal(loop_next_timeout_ms(ow->fx->loop), 0);
+	assert_int_equal(ow->nsent, 0);
+	assert_true(loop_run_once(ow->fx->loop, 0) > 0);
+	assert_int_equal(ow->nsent, 50);
+	for (int i = 0; i < 50; i++) {
+		snprintf(want, sizeof(want), "/3303/%d/5700=7", 49 - i);
+		ofx_assert_sent(ow, (size_t)i, want, 1, false);
+	}
+	ofx_settle(ow);
+	assert_int_equal(ow->nsent, 50);
+
+	/* A callback running before the list is served, in that same
+	 * iteration, changes another observed resource: it waits. */
+	loop_timer_init(&x, late_change_cb, &lc);
+	lc.p = P2;
+	lc.v = 8;
+	assert_int_equal(loop_timer_arm(ow->fx->loop, &x, 0, 0), 0);
+	ofx_change(ow, TEMP, 8);
+	assert_true(loop_run_once(ow->fx->loop, 0) > 0);
+	assert_int_equal(lc.nsent_then, 50);
+	assert_int_equal(ow->nsent, 51);
+	ofx_assert_sent(ow, 50, "/3303/0/5700=8", 2, false);
+	assert_true(loop_run_once(ow->fx->loop, 0) > 0);
+	assert_int_equal(ow->nsent, 52);
+	ofx_assert_sent(ow, 51, "/3303/1/5700=8", 2, false);
+
+	/* ... and one already queued goes out once, with the latest value. */
+	lc.p = TEMP;
+	lc.v = 9;
+	assert_int_equal(loop_timer_arm(ow->fx->loop, &x, 0, 0), 0);
+	ofx_change(ow, TEMP, 8.5);
+	assert_true(loop_run_once(ow->fx->loop, 0) > 0);
+	assert_int_equal(ow->nsent, 53);
+	ofx_assert_sent(ow, 52, "/3303/0/5700=9", 3, false);
+	ofx_settle(ow);
+	assert_int_equal(ow->nsent, 53);
+
+	/* Cancelled or re-observed while queued: nothing goes out for it. */
+	ofx_change(ow, TEMP, 10);
+	ofx_change(ow, P2, 10);
+	assert_int_equal(obs_cancel(ow->e, (const uint8_t[]){0}, 1), 0);
+	ofx_add(ow, (const uint8_t[]){1}, 1, P2, 3);
+	ofx_settle(ow);
+	assert_int_equal(ow->nsent, 53);
+	assert_int_equal(loop_next_timeout_ms(ow->fx->loop), -1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, ofx_setup, ofx_teardown)
@@ -723,6 +805,7 @@ int main(void)
 		T(test_con_every_24h),
 		T(test_build_grows_buffer),
 		T(test_ets_951_servers_with_attributes),
+		T(test_due_at_once_batched),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
