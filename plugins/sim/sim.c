@@ -25,6 +25,20 @@ static void on_tick(struct lwb_timer *timer, void *arg)
 	sim_group_tick(g, g->api->now_ms(g->host));
 }
 
+/* With spread, as many slots as there are instances but at most one per
+ * millisecond of the interval, and a divisor of it, so that a whole cycle
+ * of slots takes exactly interval_ms (the timer has 1 ms resolution). */
+static uint32_t spread_slots(const struct sim_params *p)
+{
+	int64_t most = p->count < p->interval_ms ? p->count : p->interval_ms;
+
+	if (!p->spread)
+		return 1;
+	while (p->interval_ms % most != 0)
+		most--;
+	return (uint32_t)most;
+}
+
 static int create(struct sim_group *g, uint16_t oid, uint16_t iid,
 		  const struct lwb_instance_ops *ops, struct sim_inst *in)
 {
@@ -53,6 +67,7 @@ static int setup_group(struct sim_plugin *sim, unsigned int idx)
 	struct sim_group *g = &sim->groups[idx];
 	const struct sim_params *p = &sim->cfg.groups[idx];
 	const struct lwb_instance_ops *ops = sim_kind_ops(p->kind);
+	uint64_t tick_ms;
 	int r;
 
 	g->sim = sim;
@@ -63,6 +78,7 @@ static int setup_group(struct sim_plugin *sim, unsigned int idx)
 	g->oid = sim_kind_oid(p->kind);
 	g->scale = p->decimals >= 0 ? sim_pow10((int)p->decimals) : 0;
 	g->period_ms = p->period_s * 1000.0;
+	g->slots = spread_slots(p);
 	g->inst = calloc((size_t)p->count, sizeof(*g->inst));
 	if (!g->inst) {
 		g->api->log(g->host, LWB_LOG_ERR, "out of memory");
@@ -98,8 +114,8 @@ static int setup_group(struct sim_plugin *sim, unsigned int idx)
 			    strerror(-r));
 		return r;
 	}
-	r = g->api->timer_start(g->host, g->timer, (uint64_t)p->interval_ms,
-				(uint64_t)p->interval_ms);
+	tick_ms = (uint64_t)p->interval_ms / g->slots;
+	r = g->api->timer_start(g->host, g->timer, tick_ms, tick_ms);
 	if (r < 0) {
 		g->api->log(g->host, LWB_LOG_ERR,
 			    "sensors[%u]: cannot start a timer: %s", idx,

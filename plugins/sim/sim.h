@@ -81,6 +81,10 @@ struct sim_params {
 	/* switch */
 	double probability;
 	bool output; /* also a 3201 Digital Output per instance */
+	/* Each instance changes once per interval_ms either way; spread
+	 * staggers them over the interval in slots instead of all at one
+	 * tick, as sensors polled one after another would. */
+	bool spread;
 };
 
 /* The whole configuration of one plugin instance. */
@@ -149,6 +153,11 @@ struct sim_group {
 	uint32_t ninst;	       /* how many were created so far */
 	double scale;	       /* 10^decimals, 0 when not rounding */
 	double period_ms;      /* sine */
+	/* The timer ticks once per slot: instance i changes at slot
+	 * i % slots, so each changes once per interval_ms.  1 without
+	 * spread. */
+	uint32_t slots;
+	uint32_t next_slot;
 	/* Publish errors: counted on the hot path, reported by the tick. */
 	uint64_t err_pending;
 	uint64_t err_total;
@@ -169,7 +178,8 @@ struct sim_plugin {
 uint16_t sim_kind_oid(enum sim_kind kind);
 /* Publishes an instance's initial values (at init). */
 void sim_publish_initial(struct sim_group *g, struct sim_inst *in);
-/* One timer tick of a group: burst changes for each instance. */
+/* One timer tick of a group: burst changes for each instance of the next
+ * slot (all of them without spread). */
 void sim_group_tick(struct sim_group *g, uint64_t now_ms);
 /* Logs the group's publish errors counted since the last report, if any,
  * at most once per SIM_ERROR_REPORT_MS (the first report at once). */

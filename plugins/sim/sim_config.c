@@ -56,6 +56,7 @@ static const struct sim_key {
 	{"step", K_COUNT, K_INT, OFF(counter_step), 1, 2147483647},
 	{"probability", K_SW, K_FLOAT, OFF(probability), 0, 1},
 	{"output", K_SW, K_BOOL, OFF(output), 0, 0},
+	{"spread", K_ALL, K_BOOL, OFF(spread), 0, 0},
 };
 
 static const char *const kind_names[SIM_KIND_COUNT] = {

@@ -170,13 +170,13 @@ static inline int64_t bump(int64_t c, int64_t step)
 	return c > INT64_MAX - step ? 0 : c + step;
 }
 
-static void tick_walk(struct sim_group *g)
+static void tick_walk(struct sim_group *g, uint32_t first)
 {
 	struct sim_rng *rng = &g->sim->rng;
 	const struct sim_params *p = &g->p;
 	uint32_t burst = (uint32_t)p->burst;
 
-	for (uint32_t i = 0; i < g->ninst; i++) {
+	for (uint32_t i = first; i < g->ninst; i += g->slots) {
 		struct sim_inst *in = &g->inst[i];
 
 		for (uint32_t b = 0; b < burst; b++) {
@@ -191,7 +191,7 @@ static void tick_walk(struct sim_group *g)
 	}
 }
 
-static void tick_sine(struct sim_group *g, uint64_t now_ms)
+static void tick_sine(struct sim_group *g, uint32_t first, uint64_t now_ms)
 {
 	uint32_t burst = (uint32_t)g->p.burst;
 	/* A burst samples the last interval evenly, ending at now, so its
@@ -202,19 +202,19 @@ static void tick_sine(struct sim_group *g, uint64_t now_ms)
 		double t = (double)now_ms - (double)(burst - 1 - b) * dt;
 		double v = rounded(g, sine_at(g, t));
 
-		for (uint32_t i = 0; i < g->ninst; i++) {
+		for (uint32_t i = first; i < g->ninst; i += g->slots) {
 			g->inst[i].value = v;
 			show(g, &g->inst[i], v);
 		}
 	}
 }
 
-static void tick_counter(struct sim_group *g)
+static void tick_counter(struct sim_group *g, uint32_t first)
 {
 	uint32_t burst = (uint32_t)g->p.burst;
 	int64_t step = g->p.counter_step;
 
-	for (uint32_t i = 0; i < g->ninst; i++) {
+	for (uint32_t i = first; i < g->ninst; i += g->slots) {
 		struct sim_inst *in = &g->inst[i];
 
 		for (uint32_t b = 0; b < burst; b++) {
@@ -227,13 +227,13 @@ static void tick_counter(struct sim_group *g)
 	}
 }
 
-static void tick_switch(struct sim_group *g)
+static void tick_switch(struct sim_group *g, uint32_t first)
 {
 	struct sim_rng *rng = &g->sim->rng;
 	uint32_t burst = (uint32_t)g->p.burst;
 	double prob = g->p.probability;
 
-	for (uint32_t i = 0; i < g->ninst; i++) {
+	for (uint32_t i = first; i < g->ninst; i += g->slots) {
 		struct sim_inst *in = &g->inst[i];
 
 		for (uint32_t b = 0; b < burst; b++) {
@@ -250,12 +250,15 @@ static void tick_switch(struct sim_group *g)
 
 void sim_group_tick(struct sim_group *g, uint64_t now_ms)
 {
+	uint32_t slot = g->next_slot;
+
+	g->next_slot = slot + 1 < g->slots ? slot + 1 : 0;
 	switch (g->p.kind) {
 	case SIM_TEMPERATURE:
-	case SIM_HUMIDITY: tick_walk(g); break;
-	case SIM_SINE: tick_sine(g, now_ms); break;
-	case SIM_COUNTER: tick_counter(g); break;
-	case SIM_SWITCH: tick_switch(g); break;
+	case SIM_HUMIDITY: tick_walk(g, slot); break;
+	case SIM_SINE: tick_sine(g, slot, now_ms); break;
+	case SIM_COUNTER: tick_counter(g, slot); break;
+	case SIM_SWITCH: tick_switch(g, slot); break;
 	}
 	sim_group_report_errors(g, now_ms);
 }

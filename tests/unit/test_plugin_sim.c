@@ -476,6 +476,41 @@ static void test_burst(void **state)
 	finish(m);
 }
 
+static void test_spread(void **state)
+{
+	struct lwb_mock *m = start(
+		"sensors = ( { type = \"counter\"; count = 10;"
+		" interval_ms = 100; spread = true; },"
+		" { type = \"counter\"; count = 30; first_instance = 100;"
+		" interval_ms = 100; spread = true; } );");
+
+	(void)state;
+	/* 10 slots of 10 ms; 30 in 25 slots of 4 ms (25 divides 100). */
+	assert_int_equal(lwb_mock_advance(m, 3), 0);
+	assert_int_equal(lwb_mock_advance(m, 1), 1);
+	assert_int_equal(ival(m, 3200, 100, 5501), 1);
+	assert_int_equal(ival(m, 3200, 125, 5501), 1); /* slot 0 too */
+	assert_int_equal(ival(m, 3200, 101, 5501), 0);
+	assert_int_equal(lwb_mock_advance(m, 6), 2); /* 8 ms and 10 ms */
+	assert_int_equal(ival(m, 3200, 0, 5501), 1);
+	assert_int_equal(ival(m, 3200, 1, 5501), 0);
+	assert_int_equal(ival(m, 3200, 101, 5501), 1);
+	assert_int_equal(ival(m, 3200, 102, 5501), 0);
+	/* The rest of the first interval: each instance once. */
+	assert_int_equal(lwb_mock_advance(m, 90), 9 + 23);
+	for (uint16_t i = 0; i < 10; i++)
+		assert_int_equal(ival(m, 3200, i, 5501), 1);
+	for (uint16_t i = 100; i < 130; i++)
+		assert_int_equal(ival(m, 3200, i, 5501), 1);
+	/* Nine more intervals: still once per interval each. */
+	assert_int_equal(lwb_mock_advance(m, 900), 9 * (10 + 25));
+	for (uint16_t i = 0; i < 10; i++)
+		assert_int_equal(ival(m, 3200, i, 5501), 10);
+	for (uint16_t i = 100; i < 130; i++)
+		assert_int_equal(ival(m, 3200, i, 5501), 10);
+	finish(m);
+}
+
 /* ---- determinism -------------------------------------------------------- */
 
 #define DET_SETTINGS(seed)                                                     \
@@ -720,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_count_and_first_instance),
 		cmocka_unit_test(test_intervals_exact),
 		cmocka_unit_test(test_burst),
+		cmocka_unit_test(test_spread),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_settings),
 		cmocka_unit_test(test_init_failures),
