@@ -47,7 +47,18 @@
  * socket; the kernel timestamps keep the arrival times exact): the
  * figures are then those of the daemon's own work.
  *
- * usage: bench_notify [SECONDS_PER_RUN [poll|sleep]]   (default 5 poll)
+ * Load shapes.  "burst": the sim group changes all 1,000 values in one
+ * tick every 100 ms, the worst case: the last of 1,000 notifications
+ * leaves about 1,000 x (the cost of one) after the change, most of it the
+ * kernel's UDP send.  "spread": the same group with spread = true, each
+ * value changing once per 100 ms at its own time (10 per millisecond), as
+ * sensors polled in turn change; each change's delay is then its own.
+ * Lost, for spread: every observation has its own ticks (see
+ * spread_lost()).  Both run by default, three runs each, a fresh daemon
+ * for each shape.
+ *
+ * usage: bench_notify [SECONDS_PER_RUN [poll|sleep [burst|spread|both]]]
+ *        (default 5 poll both)
  */
 #include "config.h"
 
@@ -78,10 +89,14 @@ struct note {
 static struct note *notes;
 static size_t n_notes, cap_notes;
 
-static const char settings[] =
+/* %s: "false" (burst) or "true" (spread) */
+static const char settings_fmt[] =
 	"seed = 7; sensors = ( { type = \"sine\"; count = 1000; "
 	"first_instance = 0; interval_ms = 100; offset = 0.0; "
-	"amplitude = 1.0; period_s = 1000000000.0; decimals = -1; } );";
+	"amplitude = 1.0; period_s = 1000000000.0; decimals = -1; "
+	"spread = %s; } );";
+
+static bool spread; /* see Load shapes above */
 
 static void ack(struct bench_daemon *d, const struct bcoap_msg *m)
 {
@@ -195,6 +210,40 @@ static int cmp_u64(const void *a, const void *b)
 
 static bool nap; /* "sleep": see Waiting above */
 
+/*
+ * Spread: each observation has ticks of its own, one per interval at its
+ * slot's phase.  Per observation (notes sorted by observation, then
+ * arrival), its distinct T in [first, last]: a gap of more than 1.5
+ * intervals between two of them counts its missing ticks, and fewer T than
+ * any phase must have in the window, floor((last - first) / interval),
+ * counts the shortfall; the larger of the two is that observation's loss.
+ */
+static size_t spread_lost(uint64_t first, uint64_t last)
+{
+	size_t lost = 0, i = 0;
+	size_t must = (size_t)((last - first) / INTERVAL_MS);
+
+	for (unsigned o = 0; o < N_OBS; o++) {
+		size_t have = 0, gaps = 0;
+		uint64_t prev = 0;
+
+		for (; i < n_notes && notes[i].obs == o; i++) {
+			uint64_t T = notes[i].t_ms;
+
+			if (T < first || T > last || (have && T <= prev))
+				continue;
+			if (have && T - prev > INTERVAL_MS * 3 / 2)
+				gaps += (size_t)((T - prev + INTERVAL_MS / 2) /
+							 INTERVAL_MS -
+						 1);
+			prev = T;
+			have++;
+		}
+		lost += have < must && must - have > gaps ? must - have : gaps;
+	}
+	return lost;
+}
+
 static void run(struct bench_daemon *d, int n, double seconds)
 {
 	uint64_t start = bench_now_us(),
@@ -276,8 +325,9 @@ static void run(struct bench_daemon *d, int n, double seconds)
 
 		for (size_t i = 0; i < n_ticks; i++)
 			if (ticks[i] >= first_tick && ticks[i] <= last_tick) {
-				if (k > 0 && ticks[i] - ticks[k - 1] >
-						     INTERVAL_MS * 3 / 2)
+				if (!spread && k > 0 &&
+				    ticks[i] - ticks[k - 1] >
+					    INTERVAL_MS * 3 / 2)
 					lost += N_OBS *
 						((ticks[i] - ticks[k - 1] +
 						  INTERVAL_MS / 2) /
@@ -323,7 +373,9 @@ static void run(struct bench_daemon *d, int n, double seconds)
 	}
 	/* Coverage per observation: notifications in arrival order. */
 	qsort(notes, n_notes, sizeof(*notes), cmp_note);
-	{
+	if (spread)
+		lost += spread_lost(first_tick, last_tick);
+	else {
 		size_t i = 0;
 
 		for (unsigned o = 0; o < N_OBS; o++) {
@@ -369,25 +421,15 @@ static void run(struct bench_daemon *d, int n, double seconds)
 	free(low);
 }
 
-int main(int argc, char **argv)
+/* Three runs with a fresh daemon whose sim group is burst or spread. */
+static void bench_shape(double seconds)
 {
-	double seconds = argc > 1 ? atof(argv[1]) : 5.0;
-
-	if (argc > 2 && strcmp(argv[2], "sleep") == 0)
-		nap = true;
-	else if (argc > 2 && strcmp(argv[2], "poll") != 0) {
-		fprintf(stderr,
-			"usage: bench_notify [SECONDS_PER_RUN [poll|sleep]]\n");
-		return 2;
-	}
 	struct bench_daemon d;
 	uint8_t buf[1500];
+	char settings[sizeof(settings_fmt) + 8];
 
-	if (seconds <= 0)
-		seconds = 5.0;
-	bench_header("bench_notify",
-		     "sim plugin changes 1000 observed resources at 10 Hz; "
-		     "this program observes them all as the LwM2M server");
+	snprintf(settings, sizeof(settings), settings_fmt,
+		 spread ? "true" : "false");
 	bench_daemon_start(&d, settings);
 	{
 		int on = 1;
@@ -406,14 +448,45 @@ int main(int argc, char **argv)
 		if (r && !bcoap_parse(buf, r, &m) && m.type == BCOAP_CON)
 			ack(&d, &m);
 	}
-	printf("bench_notify: daemon pid %d, 1000 observations; %.1f s per "
-	       "run; this program %s\n",
+	printf("bench_notify: %s: daemon pid %d, 1000 observations; %.1f s "
+	       "per run; this program %s\n",
+	       spread ? "spread (each resource at its own time, 10 per ms)"
+		      : "burst (all 1,000 in one tick every 100 ms)",
 	       (int)d.pid, seconds,
 	       nap ? "naps 200 us when drained (sleep)"
 		   : "blocks in poll() when drained");
 	for (int n = 1; n <= 3; n++)
 		run(&d, n, seconds);
 	bench_daemon_stop(&d);
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = argc > 1 ? atof(argv[1]) : 5.0;
+	const char *shape = argc > 3 ? argv[3] : "both";
+
+	if ((argc > 2 && strcmp(argv[2], "sleep") != 0 &&
+	     strcmp(argv[2], "poll") != 0) ||
+	    (strcmp(shape, "both") != 0 && strcmp(shape, "burst") != 0 &&
+	     strcmp(shape, "spread") != 0)) {
+		fprintf(stderr, "usage: bench_notify [SECONDS_PER_RUN "
+				"[poll|sleep [burst|spread|both]]]\n");
+		return 2;
+	}
+	nap = argc > 2 && strcmp(argv[2], "sleep") == 0;
+	if (seconds <= 0)
+		seconds = 5.0;
+	bench_header("bench_notify",
+		     "sim plugin changes 1000 observed resources at 10 Hz; "
+		     "this program observes them all as the LwM2M server");
+	if (strcmp(shape, "spread") != 0) {
+		spread = false;
+		bench_shape(seconds);
+	}
+	if (strcmp(shape, "burst") != 0) {
+		spread = true;
+		bench_shape(seconds);
+	}
 	free(notes);
 	return 0;
 }
