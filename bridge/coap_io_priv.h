@@ -20,7 +20,7 @@ struct cio_non;
 struct cio {
 	struct loop *loop;
 	coap_context_t *ctx;
-	int fd;			 /* libcoap's epoll fd, watched by loop */
+	int fd;			 /* libcoap's epoll set, adopted by loop */
 	struct loop_timer timer; /* libcoap's next deadline */
 	/* Depth of libcoap callbacks on the stack: a libcoap session must not
 	 * be released while libcoap is using it, so releases wait in
