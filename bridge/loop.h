@@ -286,8 +286,7 @@ typedef void (*loop_epoll_fn)(struct epoll_event *events, int n, void *arg);
  * from epoll_ctl (-EBADF, -EINVAL: epfd is not an epoll fd, -ELOOP: epfd
  * is watched by this loop, -ENOMEM, ...).
  */
-int loop_adopt_epoll(struct loop *loop, int epfd, loop_epoll_fn fn,
-		     void *arg);
+int loop_adopt_epoll(struct loop *loop, int epfd, loop_epoll_fn fn, void *arg);
 
 /*
  * Undoes loop_adopt_epoll(): the loop blocks in its own set again and fn

@@ -42,8 +42,7 @@
 static bool counting;
 static int n_epoll_wait, n_timerfd_settime;
 
-int epoll_wait(int epfd, struct epoll_event *events, int maxevents,
-	       int timeout)
+int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
 {
 	static int (*next)(int, struct epoll_event *, int, int);
 

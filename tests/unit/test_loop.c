@@ -494,8 +494,8 @@ struct lib {
 	int calls;
 	int nevents;
 	void *seen_ptr;
-	struct fprobe *watch;	  /* a loop watch of the same test */
-	int watch_calls_before;	  /* its calls when the library ran */
+	struct fprobe *watch;	    /* a loop watch of the same test */
+	int watch_calls_before;	    /* its calls when the library ran */
 	struct loop *release_in_cb; /* loop_release_epoll from the callback */
 };
 
@@ -551,8 +551,8 @@ static void test_adopt_epoll(void **state)
 	fprobe_init(&w, fx->loop, q[0]);
 	w.drain = true;
 	lib.watch = &w;
-	assert_int_equal(loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w),
-			 0);
+	assert_int_equal(
+		loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w), 0);
 	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
 	wakeups = loop_wakeups(fx->loop);
 	assert_int_equal(loop_run_once(fx->loop, 0), 0);
@@ -627,11 +627,10 @@ static void test_adopt_epoll_errors(void **state)
 	make_pipe(p);
 	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, NULL, &lib),
 			 -EINVAL);
-	assert_int_equal(loop_adopt_epoll(fx->loop, -1, lib_cb, &lib),
-			 -EINVAL);
-	assert_int_equal(loop_adopt_epoll(fx->loop, fx->loop->epfd, lib_cb,
-					  &lib),
-			 -EINVAL);
+	assert_int_equal(loop_adopt_epoll(fx->loop, -1, lib_cb, &lib), -EINVAL);
+	assert_int_equal(
+		loop_adopt_epoll(fx->loop, fx->loop->epfd, lib_cb, &lib),
+		-EINVAL);
 	assert_int_equal(loop_adopt_epoll(fx->loop, p[0], lib_cb, &lib),
 			 -EINVAL); /* not an epoll fd */
 	closed = dup(lib.epfd);
@@ -688,8 +687,8 @@ static void test_release_from_library_callback(void **state)
 	make_pipe(q);
 	fprobe_init(&w, fx->loop, q[0]);
 	w.drain = true;
-	assert_int_equal(loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w),
-			 0);
+	assert_int_equal(
+		loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w), 0);
 	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
 	lib.release_in_cb = fx->loop;
 	put_byte(lib.p[1]);
