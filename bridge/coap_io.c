@@ -35,6 +35,17 @@
  * does besides (expiring cache entries, async requests) concerns libcoap
  * features this module does not use.
  *
+ * libcoap 4.3.1 runs coap_io_process() itself in one place: when
+ * coap_send(), coap_session_max_pdu_size() or coap_add_data_large_request()
+ * is called on a TCP/TLS client session whose CSM exchange it does not
+ * consider over, it waits there (up to 5 s) for that exchange; and it
+ * considers it over only after COAP_EVENT_SESSION_CONNECTED has been
+ * delivered.  Its epoll_wait would then return the loop's own set, which
+ * libcoap would take for one of its sockets.  So around our own calls on
+ * such a session (not up yet, or inside that event) cio_hide() hides the
+ * loop's set from libcoap's (two epoll_ctl, TCP/TLS only, before the
+ * session is up): libcoap waits as it did before the set was adopted.
+ *
  * The loop timer armed from libcoap's deadline is kept although libcoap's
  * timerfd wakes the loop too: the deadline is then visible to the loop
  * (and to loop_next_timeout_ms), and one that coap_io_prepare_epoll()
@@ -201,6 +212,32 @@ static void on_timer(struct loop *loop, struct loop_timer *timer, void *arg)
 	cio_process(arg, NULL, 0);
 }
 
+int cio_hide(struct cio_session *s)
+{
+	coap_proto_t proto;
+	int r;
+
+	if (s->cs == NULL)
+		return 0;
+	proto = coap_session_get_proto(s->cs);
+	if ((proto != COAP_PROTO_TCP && proto != COAP_PROTO_TLS) ||
+	    (s->up && s->cio->connecting == 0))
+		return 0;
+	r = loop_adopt_hide(s->cio->loop);
+	if (r < 0) {
+		log_msg(LOG_LVL_ERR, TAG,
+			"cannot hide the loop from libcoap: %s", strerror(-r));
+		return r;
+	}
+	return 1;
+}
+
+void cio_show(struct cio *cio, int hidden)
+{
+	if (hidden > 0)
+		loop_adopt_show(cio->loop);
+}
+
 /* Something changed outside coap_io_process (a request sent, a session
  * opened or released): let the next iteration recompute the deadline. */
 void cio_kick(struct cio *cio)
@@ -277,8 +314,14 @@ static int on_event(coap_session_t *cs, const coap_event_t event)
 	case COAP_EVENT_SESSION_CONNECTED:
 		/* TCP and TLS: after the CSM exchange (not at
 		 * COAP_EVENT_DTLS_CONNECTED, which TLS sends before it) */
-		if (!s->up && !s->down)
+		if (!s->up && !s->down) {
+			struct cio *cio = s->cio; /* s may go in session_up */
+
+			/* libcoap ends its CSM wait after this event */
+			cio->connecting++;
 			session_up(s);
+			cio->connecting--;
+		}
 		break;
 	case COAP_EVENT_DTLS_CLOSED:
 	case COAP_EVENT_DTLS_ERROR:

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "loop.h"
 #include "loop_priv.h"
 
@@ -293,10 +294,49 @@ int loop_adopt_epoll(struct loop *loop, int epfd, loop_epoll_fn fn, void *arg)
 	return 0;
 }
 
+/* (Re)registers the loop's set in the adopted one: EPOLLIN, or nothing
+ * while hidden.  MOD allocates nothing: it fails only on a broken set. */
+static int own_interest(struct loop *loop, uint32_t events)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = loop;
+	if (epoll_ctl(loop->wait_fd, EPOLL_CTL_MOD, loop->epfd, &ev) != 0)
+		return -errno;
+	return 0;
+}
+
+int loop_adopt_hide(struct loop *loop)
+{
+	int r;
+
+	if (!loop->adopted_fn)
+		return 0;
+	if (loop->hidden == 0) {
+		r = own_interest(loop, 0);
+		if (r)
+			return r;
+	}
+	loop->hidden++;
+	return 0;
+}
+
+void loop_adopt_show(struct loop *loop)
+{
+	if (!loop->adopted_fn || loop->hidden == 0)
+		return;
+	if (--loop->hidden == 0 && own_interest(loop, EPOLLIN) != 0)
+		log_msg(LOG_LVL_ERR, "loop",
+			"cannot show the loop's fds to the adopted set");
+}
+
 void loop_release_epoll(struct loop *loop)
 {
 	if (!loop->adopted_fn)
 		return;
+	loop->hidden = 0;
 	/* Fails only if the library closed its set first: then the kernel
 	 * has dropped our registration already. */
 	(void)epoll_ctl(loop->wait_fd, EPOLL_CTL_DEL, loop->epfd, NULL);

@@ -289,6 +289,20 @@ typedef void (*loop_epoll_fn)(struct epoll_event *events, int n, void *arg);
 int loop_adopt_epoll(struct loop *loop, int epfd, loop_epoll_fn fn, void *arg);
 
 /*
+ * Hides the loop's own set from the adopted set, for a library call that
+ * may wait on its set itself (libcoap does inside some of its functions):
+ * the library then sees only its own fds, and the loop's fds that become
+ * ready meanwhile are reported once loop_adopt_show() has undone the last
+ * hide (level-triggered: nothing is lost).  Nests.  Returns 0 (also when no
+ * set is adopted: there is nothing to hide) or a negative errno from
+ * epoll_ctl; on failure the library must not be let wait.
+ */
+int loop_adopt_hide(struct loop *loop);
+
+/* Undoes one successful loop_adopt_hide(). */
+void loop_adopt_show(struct loop *loop);
+
+/*
  * Undoes loop_adopt_epoll(): the loop blocks in its own set again and fn
  * is not called any more.  Call it before the library closes epfd.  Safe
  * from any callback (fn has already had the current batch's events); no-op

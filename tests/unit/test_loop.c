@@ -676,6 +676,49 @@ static void test_adopt_epoll_errors(void **state)
 	lib_close(&other);
 }
 
+static void test_adopt_hide(void **state)
+{
+	struct fx *fx = *state;
+	struct epoll_event ev[4];
+	struct fprobe w;
+	struct lib lib;
+	int q[2];
+
+	assert_int_equal(loop_adopt_hide(fx->loop), 0); /* nothing adopted */
+	loop_adopt_show(fx->loop);
+	lib_init(&lib);
+	make_pipe(q);
+	fprobe_init(&w, fx->loop, q[0]);
+	w.drain = true;
+	assert_int_equal(
+		loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w), 0);
+	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
+	put_byte(q[1]);
+	put_byte(lib.p[1]);
+	/* Hidden (twice): the library's own wait sees only its own fd. */
+	assert_int_equal(loop_adopt_hide(fx->loop), 0);
+	assert_int_equal(loop_adopt_hide(fx->loop), 0);
+	assert_int_equal(epoll_wait(lib.epfd, ev, 4, 0), 1);
+	assert_ptr_equal(ev[0].data.ptr, &lib);
+	loop_adopt_show(fx->loop);
+	assert_int_equal(epoll_wait(lib.epfd, ev, 4, 0), 1);
+	/* Shown again: the loop's fd, ready meanwhile, is not lost. */
+	loop_adopt_show(fx->loop);
+	assert_int_equal(epoll_wait(lib.epfd, ev, 4, 0), 2);
+	assert_int_equal(loop_run_once(fx->loop, 0), 2);
+	assert_int_equal(w.calls, 1);
+	assert_int_equal(lib.calls, 1);
+	loop_adopt_show(fx->loop); /* unbalanced: no-op */
+	put_byte(q[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(w.calls, 2);
+	loop_release_epoll(fx->loop);
+	assert_int_equal(loop_watch_del(fx->loop, q[0]), 0);
+	close(q[0]);
+	close(q[1]);
+	lib_close(&lib);
+}
+
 static void test_release_from_library_callback(void **state)
 {
 	struct fx *fx = *state;
@@ -962,6 +1005,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adopt_epoll, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_epoll_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_hide, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_release_from_library_callback, setup, teardown),
