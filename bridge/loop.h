@@ -3,7 +3,9 @@
  * The daemon's one event loop: a single thread blocked in epoll_wait(2).
  *
  * Every event source is an fd in one epoll set (sockets, GPIO line fds, a
- * signalfd, an eventfd for work posted by other threads); timers live in a
+ * signalfd, an eventfd for work posted by other threads); a library with an
+ * epoll set of its own (libcoap) can have the loop block in that set
+ * instead, with the loop's set inside it (loop_adopt_epoll); timers live in a
  * binary min-heap on a monotonic clock, and the epoll_wait timeout is the
  * nearest deadline.  With no timer armed the loop sleeps until an fd becomes
  * ready: idle means no wake-ups (there is no periodic tick).
@@ -278,8 +280,9 @@ typedef void (*loop_epoll_fn)(struct epoll_event *events, int n, void *arg);
  * The library must: tag each of its events with a data.ptr that is NULL
  * or points to one of its own objects (so never at the loop; the loop
  * tags its set's event with its own address); never wait on epfd itself
- * while it is adopted (it would get the loop's event and take it for one
- * of its own); and keep epfd open until loop_release_epoll().  fds added
+ * while it is adopted, unless the loop's set is hidden (loop_adopt_hide:
+ * it would get the loop's event and take it for one of its own); and keep
+ * epfd open until loop_release_epoll().  fds added
  * with loop_watch_add() stay in the loop's set, before or after adoption.
  * One adopted set per loop.  Returns 0, -EINVAL (fn NULL, epfd negative or
  * the loop's own), -EBUSY (a set is already adopted) or a negative errno
