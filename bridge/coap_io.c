@@ -3,13 +3,54 @@
  * The CoAP transport's context: libcoap in the daemon's loop, its log,
  * session lifetime and session events.
  *
- * libcoap built with epoll (Debian's is) keeps its sockets in an epoll set
- * of its own, plus a timerfd for its next deadline; that epoll fd
- * (coap_context_get_coap_fd) is what the loop watches.  After every
- * coap_io_process() we also arm a loop timer from coap_io_prepare_epoll()'s
- * answer: the deadline is then visible to the loop (and to
- * loop_next_timeout_ms) rather than hidden in libcoap's timerfd, and a
- * deadline that libcoap rounds to "now" cannot be lost.
+ * Why the loop is shaped as it is.  libcoap built with epoll (Debian's is)
+ * keeps its sockets in an epoll set of its own, plus a timerfd for its next
+ * deadline (coap_context_get_coap_fd).  Watching that set as one fd of the
+ * loop and calling coap_io_process(ctx, COAP_IO_NO_WAIT) when it is ready,
+ * then coap_io_prepare_epoll() for the deadline, cost seven system calls
+ * per request answered (libcoap 4.3.1, strace): our epoll_wait; in
+ * coap_io_process a timerfd_settime (its coap_io_prepare_epoll), its own
+ * epoll_wait on the set, recvfrom, sendto and another timerfd_settime (the
+ * coap_io_prepare_epoll that ends coap_io_do_epoll); and our own
+ * coap_io_prepare_epoll's timerfd_settime.  Now:
+ *
+ *  - the loop blocks in libcoap's set (loop_adopt_epoll; the loop's own
+ *    set is one fd in it), so the events of libcoap's sockets come out of
+ *    the loop's one epoll_wait and go straight to coap_io_do_epoll(): no
+ *    second epoll_wait, no leading timerfd_settime.  coap_io_process must
+ *    never run while the set is adopted (its epoll_wait would return the
+ *    loop's event, which libcoap would take for one of its sockets);
+ *  - the deadline after coap_io_do_epoll() comes from coap_io_prepare_io(),
+ *    which does the same timeout work as coap_io_prepare_epoll() without
+ *    the timerfd_settime: the one that ends coap_io_do_epoll() has just
+ *    armed libcoap's timerfd for that very deadline.  Anything that work
+ *    does (a retransmission due in between) only moves the deadline later,
+ *    so the timerfd can at worst fire early, which is harmless;
+ *  - when the loop timer fires (a deadline, or cio_kick after something
+ *    changed outside libcoap's processing) coap_io_prepare_epoll() does
+ *    the timeout work and re-arms libcoap's timerfd itself.
+ *
+ * That leaves four per request: epoll_wait, recvfrom, sendto and the
+ * timerfd_settime at the end of coap_io_do_epoll().  What coap_io_process
+ * does besides (expiring cache entries, async requests) concerns libcoap
+ * features this module does not use.
+ *
+ * libcoap 4.3.1 runs coap_io_process() itself in one place: when
+ * coap_send(), coap_session_max_pdu_size() or coap_add_data_large_request()
+ * is called on a TCP/TLS client session whose CSM exchange it does not
+ * consider over, it waits there (up to 5 s) for that exchange; and it
+ * considers it over only after COAP_EVENT_SESSION_CONNECTED has been
+ * delivered.  Its epoll_wait would then return the loop's own set, which
+ * libcoap would take for one of its sockets.  So around our own calls on
+ * such a session (not up yet, or inside that event) cio_hide() hides the
+ * loop's set from libcoap's (two epoll_ctl, TCP/TLS only, before the
+ * session is up): libcoap waits as it did before the set was adopted.
+ *
+ * The loop timer armed from libcoap's deadline is kept although libcoap's
+ * timerfd wakes the loop too: the deadline is then visible to the loop
+ * (and to loop_next_timeout_ms), and one that coap_io_prepare_epoll()
+ * rounds to "now" (it re-reads the clock and disarms the timerfd when the
+ * deadline has just passed) cannot be lost.
  */
 #include "config.h"
 
@@ -120,20 +161,28 @@ again:
 	}
 }
 
-static void cio_process(struct cio *cio)
+/* Runs libcoap on the events of its set (n > 0), or on a deadline (n 0:
+ * retransmissions, DTLS and session timers, or a kick); see the top of
+ * this file. */
+static void cio_process(struct cio *cio, struct epoll_event *ev, int n)
 {
+	struct cio *outer = processing;
+	coap_socket_t *unused[1];
+	unsigned int wait_ms, nsock;
 	coap_tick_t now;
-	unsigned int wait_ms;
 
 	mark_pending_down(cio);
-	struct cio *outer = processing;
-
 	cio->in_coap++;
 	processing = cio;
-	coap_io_process(cio->ctx, COAP_IO_NO_WAIT);
+	if (n > 0) {
+		coap_io_do_epoll(cio->ctx, ev, (size_t)n);
+		coap_ticks(&now);
+		wait_ms = coap_io_prepare_io(cio->ctx, unused, 1, &nsock, now);
+	} else {
+		coap_ticks(&now);
+		wait_ms = coap_io_prepare_epoll(cio->ctx, now);
+	}
 	processing = outer;
-	coap_ticks(&now);
-	wait_ms = coap_io_prepare_epoll(cio->ctx, now);
 	cio->in_coap--;
 	cio_rst_deliver(cio);
 	check_connected(cio);
@@ -151,18 +200,42 @@ static void cio_process(struct cio *cio)
 	}
 }
 
-static void on_fd(int fd, unsigned int revents, void *arg)
+static void on_events(struct epoll_event *ev, int n, void *arg)
 {
-	(void)fd;
-	(void)revents;
-	cio_process(arg);
+	cio_process(arg, ev, n);
 }
 
 static void on_timer(struct loop *loop, struct loop_timer *timer, void *arg)
 {
 	(void)loop;
 	(void)timer;
-	cio_process(arg);
+	cio_process(arg, NULL, 0);
+}
+
+int cio_hide(struct cio_session *s)
+{
+	coap_proto_t proto;
+	int r;
+
+	if (s->cs == NULL)
+		return 0;
+	proto = coap_session_get_proto(s->cs);
+	if ((proto != COAP_PROTO_TCP && proto != COAP_PROTO_TLS) ||
+	    (s->up && s->cio->connecting == 0))
+		return 0;
+	r = loop_adopt_hide(s->cio->loop);
+	if (r < 0) {
+		log_msg(LOG_LVL_ERR, TAG,
+			"cannot hide the loop from libcoap: %s", strerror(-r));
+		return r;
+	}
+	return 1;
+}
+
+void cio_show(struct cio *cio, int hidden)
+{
+	if (hidden > 0)
+		loop_adopt_show(cio->loop);
 }
 
 /* Something changed outside coap_io_process (a request sent, a session
@@ -241,8 +314,14 @@ static int on_event(coap_session_t *cs, const coap_event_t event)
 	case COAP_EVENT_SESSION_CONNECTED:
 		/* TCP and TLS: after the CSM exchange (not at
 		 * COAP_EVENT_DTLS_CONNECTED, which TLS sends before it) */
-		if (!s->up && !s->down)
+		if (!s->up && !s->down) {
+			struct cio *cio = s->cio; /* s may go in session_up */
+
+			/* libcoap ends its CSM wait after this event */
+			cio->connecting++;
 			session_up(s);
+			cio->connecting--;
+		}
 		break;
 	case COAP_EVENT_DTLS_CLOSED:
 	case COAP_EVENT_DTLS_ERROR:
@@ -312,7 +391,7 @@ struct cio *cio_new(struct loop *loop)
 	err = -cio_server_init(cio);
 	if (err != 0)
 		goto fail;
-	err = -loop_watch_add(loop, cio->fd, LOOP_READ, on_fd, cio);
+	err = -loop_adopt_epoll(loop, cio->fd, on_events, cio);
 	if (err != 0)
 		goto fail;
 	return cio;
@@ -332,7 +411,7 @@ void cio_free(struct cio *cio)
 		cio_session_free(cio->sessions);
 	bury(cio);
 	loop_timer_disarm(cio->loop, &cio->timer);
-	loop_watch_del(cio->loop, cio->fd);
+	loop_release_epoll(cio->loop); /* before libcoap closes its set */
 	coap_free_context(cio->ctx);
 	cio_rst_free(cio);
 	free(cio->graveyard);

@@ -2,11 +2,12 @@
 /*
  * The CoAP transport: libcoap inside the daemon's one event loop.
  *
- * One struct cio per daemon holds the single libcoap context.  Its fd (an
- * epoll fd of libcoap's own) sits in the loop's epoll set; when it is
- * readable, or when the loop timer armed from libcoap's next deadline
- * (retransmissions, DTLS timers) fires, cio runs coap_io_process() without
- * waiting.  No thread, and no wake-up while nothing is pending.
+ * One struct cio per daemon (and per loop) holds the single libcoap
+ * context.  The loop blocks in libcoap's own epoll set (loop_adopt_epoll):
+ * the events of libcoap's sockets go straight to libcoap, and when the
+ * loop timer armed from libcoap's next deadline (retransmissions, DTLS
+ * timers) fires, cio runs libcoap's timeout work.  No thread, and no
+ * wake-up while nothing is pending (coap_io.c says why it is built so).
  *
  * One struct cio_session per LwM2M server: a libcoap client session over
  * UDP (coap://), DTLS (coaps://, PSK, X.509 or RPK), TCP (coap+tcp://) or
@@ -69,10 +70,11 @@ enum cio_method {
 
 /*
  * Creates the transport on loop (which must outlive it): one libcoap
- * context with libcoap block-wise mode (single body), its fd watched by
- * loop.  Routes libcoap's log to log.h at debug level.  Returns NULL and
- * sets errno: ENOMEM, ENOTSUP (libcoap built without epoll), or the
- * loop_watch_add error.
+ * context with libcoap block-wise mode (single body), whose epoll set the
+ * loop adopts (so one transport per loop).  Routes libcoap's log to log.h
+ * at debug level.  Returns NULL and sets errno: ENOMEM, ENOTSUP (libcoap
+ * built without epoll), or the loop_adopt_epoll error (EBUSY: the loop
+ * already serves another transport).
  */
 struct cio *cio_new(struct loop *loop);
 

@@ -166,8 +166,8 @@ static int send_bare(struct cio_session *s, const struct cio_notification *n,
 	return rc;
 }
 
-int cio_notify(struct cio_session *s, const struct cio_notification *n,
-	       cio_result_fn cb, void *arg)
+static int notify(struct cio_session *s, const struct cio_notification *n,
+		  cio_result_fn cb, void *arg)
 {
 	struct cio *cio;
 	struct cio_pending *p, *q;
@@ -253,5 +253,24 @@ int cio_notify(struct cio_session *s, const struct cio_notification *n,
 	}
 	cio_session_unhold(s);
 	cio_kick(cio);
+	return rc;
+}
+
+int cio_notify(struct cio_session *s, const struct cio_notification *n,
+	       cio_result_fn cb, void *arg)
+{
+	struct cio *cio;
+	int hidden, rc;
+
+	if (s == NULL || s->freed)
+		return -EINVAL;
+	cio = s->cio;
+	/* coap_session_max_pdu_size() and coap_send() may wait for a CSM
+	 * (inside the connected event: see coap_io.c) */
+	hidden = cio_hide(s);
+	if (hidden < 0)
+		return hidden;
+	rc = notify(s, n, cb, arg);
+	cio_show(cio, hidden);
 	return rc;
 }

@@ -21,7 +21,7 @@ struct cio_non;
 struct cio {
 	struct loop *loop;
 	coap_context_t *ctx;
-	int fd;			 /* libcoap's epoll fd, watched by loop */
+	int fd;			 /* libcoap's epoll set, adopted by loop */
 	struct loop_timer timer; /* libcoap's next deadline */
 	/* Depth of libcoap callbacks on the stack: a libcoap session must not
 	 * be released while libcoap is using it, so releases wait in
@@ -32,6 +32,8 @@ struct cio {
 	 * (down_pending), so no result callback runs inside the caller's
 	 * cio_* call (the contract of coap_io.h: results come later). */
 	int in_send;
+	/* Depth of COAP_EVENT_SESSION_CONNECTED handling (see cio_hide) */
+	int connecting;
 	coap_session_t **graveyard;
 	size_t n_graveyard, cap_graveyard;
 	struct cio_session *sessions; /* list, for cio_free */
@@ -94,6 +96,13 @@ struct cio_pending {
 
 /* coap_io.c */
 void cio_kick(struct cio *cio);
+/* Before a call into libcoap that may run coap_io_process() itself (on a
+ * TCP/TLS session whose CSM exchange is not over for libcoap: see
+ * coap_io.c): hides the loop's own fds from libcoap's set.  Returns 1
+ * (hidden: cio_show(cio, 1) after the call), 0 (no need) or a negative
+ * errno (the call must not be made). */
+int cio_hide(struct cio_session *s);
+void cio_show(struct cio *cio, int hidden);
 void cio_session_mark_down(struct cio_session *s);
 /* Keeps s allocated across callbacks that may cio_session_free() it;
  * unhold returns true when it was freed meanwhile (and is now gone). */

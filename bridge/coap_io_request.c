@@ -399,8 +399,8 @@ fail:
 	return NULL;
 }
 
-int cio_request(struct cio_session *s, const struct cio_req *req,
-		cio_result_fn cb, void *arg)
+static int request(struct cio_session *s, const struct cio_req *req,
+		   cio_result_fn cb, void *arg)
 {
 	struct cio *cio;
 	struct cio_pending *p, *q;
@@ -470,7 +470,25 @@ int cio_request(struct cio_session *s, const struct cio_req *req,
 	return rc;
 }
 
-void cio_send_deferred(struct cio_session *s)
+int cio_request(struct cio_session *s, const struct cio_req *req,
+		cio_result_fn cb, void *arg)
+{
+	struct cio *cio;
+	int hidden, rc;
+
+	if (s == NULL || s->freed)
+		return -EINVAL;
+	cio = s->cio;
+	/* build() and coap_send() may wait for a CSM (see coap_io.c) */
+	hidden = cio_hide(s);
+	if (hidden < 0)
+		return hidden;
+	rc = request(s, req, cb, arg);
+	cio_show(cio, hidden);
+	return rc;
+}
+
+static void send_deferred(struct cio_session *s)
 {
 	struct cio_pending *p, *next;
 	coap_mid_t mid;
@@ -491,4 +509,19 @@ void cio_send_deferred(struct cio_session *s)
 		}
 		p->mid = mid;
 	}
+}
+
+void cio_send_deferred(struct cio_session *s)
+{
+	struct cio *cio = s->cio;
+	int hidden = cio_hide(s);
+
+	if (hidden < 0) {
+		/* cannot let coap_send() wait: the requests fail, and the
+		 * session with them */
+		cio_session_mark_down(s);
+		return;
+	}
+	send_deferred(s);
+	cio_show(cio, hidden);
 }

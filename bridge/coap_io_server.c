@@ -126,9 +126,10 @@ static const char *opt_string(const coap_opt_t *opt, struct arena *a,
 
 enum parsed { PARSED, REFUSED, ARENA_FULL };
 
-/* Fills req from pdu in one pass over its options, strings in a. */
+/* Fills req from pdu in one pass over its options, strings in a;
+ * *block2 tells whether it carries a Block2 option. */
 static enum parsed parse(const coap_pdu_t *pdu, struct cio_incoming *req,
-			 struct arena *a)
+			 struct arena *a, bool *block2)
 {
 	coap_opt_iterator_t it;
 	coap_opt_t *opt;
@@ -144,6 +145,7 @@ static enum parsed parse(const coap_pdu_t *pdu, struct cio_incoming *req,
 	req->content_format = -1;
 	req->observe = -1;
 	a->used = 0;
+	*block2 = false;
 	coap_option_iterator_init(pdu, &it, COAP_OPT_ALL);
 	while ((opt = coap_option_next(&it)) != NULL) {
 		switch (it.number) {
@@ -184,6 +186,7 @@ static enum parsed parse(const coap_pdu_t *pdu, struct cio_incoming *req,
 				return REFUSED;
 			req->observe = v;
 			break;
+		case COAP_OPTION_BLOCK2: *block2 = true; break;
 		default: break;
 		}
 	}
@@ -209,18 +212,14 @@ static void release_copy(coap_session_t *cs, void *app_ptr)
 
 static void respond(coap_resource_t *res, coap_session_t *cs,
 		    const coap_pdu_t *request, const coap_string_t *query,
-		    coap_pdu_t *pdu, struct cio_response *resp)
+		    coap_pdu_t *pdu, struct cio_response *resp, bool block2)
 {
-	coap_opt_iterator_t it;
 	uint8_t buf[4];
 
 	/* Small bodies go in directly: libcoap 4.3.1's large-response path
 	 * drops a Content-Format of 0 (a zero-length option). */
-	bool large =
-		resp->content_format >= 0 &&
-		(resp->len > SMALL_BODY_MAX ||
-		 (resp->len > 0 &&
-		  coap_check_option(request, COAP_OPTION_BLOCK2, &it) != NULL));
+	bool large = resp->content_format >= 0 &&
+		     (resp->len > SMALL_BODY_MAX || (resp->len > 0 && block2));
 	uint8_t *copy = resp->payload;
 
 	/* libcoap keeps a large body for the next blocks: a heap copy, made
@@ -276,18 +275,31 @@ static void on_request(coap_resource_t *res, coap_session_t *cs,
 {
 	struct cio *cio = coap_get_app_data(coap_session_get_context(cs));
 	struct cio_session *s = coap_session_get_app_data(cs);
-	struct cio_response resp = {.content_format = -1};
+	struct cio_response resp;
 	struct cio_incoming req;
 	char small[ARENA_SMALL];
 	struct arena a = {.buf = small, .cap = sizeof(small)};
 	enum parsed parsed;
+	bool block2;
+
+	/* Field by field: an initializer would clear the whole struct, its
+	 * 1 KB inline buffer included, for every request. */
+	resp.code = 0;
+	resp.content_format = -1;
+	resp.payload = NULL;
+	resp.len = 0;
+	resp.heap = false;
+	resp.set = false;
+	resp.observe_set = false;
+	resp.observe = 0;
+	resp.n_location = 0;
 
 	if (s == NULL || s->cs != cs || s->freed || cio == NULL ||
 	    cio->req_fn == NULL) {
 		coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(404));
 		return;
 	}
-	parsed = parse(request, &req, &a);
+	parsed = parse(request, &req, &a, &block2);
 	if (parsed == ARENA_FULL) {
 		a.buf = malloc(ARENA_LARGE);
 		a.cap = ARENA_LARGE;
@@ -295,7 +307,7 @@ static void on_request(coap_resource_t *res, coap_session_t *cs,
 			coap_pdu_set_code(pdu, COAP_RESPONSE_CODE(500));
 			return;
 		}
-		parsed = parse(request, &req, &a);
+		parsed = parse(request, &req, &a, &block2);
 	}
 	if (parsed != PARSED) {
 		log_msg(LOG_LVL_INFO, TAG, "%s:%u: malformed request refused",
@@ -308,7 +320,7 @@ static void on_request(coap_resource_t *res, coap_session_t *cs,
 	cio_session_unhold(s);
 	if (!resp.set)
 		resp.code = CIO_CODE(5, 0);
-	respond(res, cs, request, query, pdu, &resp);
+	respond(res, cs, request, query, pdu, &resp, block2);
 out:
 	if (resp.heap)
 		free(resp.payload);

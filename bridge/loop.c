@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "loop.h"
 #include "loop_priv.h"
 
@@ -57,6 +58,7 @@ struct loop *loop_new(void)
 		err = errno;
 		goto fail;
 	}
+	loop->wait_fd = loop->epfd;
 	loop->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (loop->evfd < 0) {
 		err = errno;
@@ -271,6 +273,108 @@ static void dispatch_fd(struct loop *loop, const struct epoll_event *ev)
 	cb(fd, revents, arg);
 }
 
+/* ---- an adopted epoll set ------------------------------------------- */
+
+int loop_adopt_epoll(struct loop *loop, int epfd, loop_epoll_fn fn, void *arg)
+{
+	struct epoll_event ev;
+
+	if (!fn || epfd < 0 || epfd == loop->epfd)
+		return -EINVAL;
+	if (loop->adopted_fn)
+		return -EBUSY;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = loop;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, loop->epfd, &ev) != 0)
+		return -errno;
+	loop->wait_fd = epfd;
+	loop->adopted_fn = fn;
+	loop->adopted_arg = arg;
+	return 0;
+}
+
+/* (Re)registers the loop's set in the adopted one: EPOLLIN, or nothing
+ * while hidden.  MOD allocates nothing: it fails only on a broken set. */
+static int own_interest(struct loop *loop, uint32_t events)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = loop;
+	if (epoll_ctl(loop->wait_fd, EPOLL_CTL_MOD, loop->epfd, &ev) != 0)
+		return -errno;
+	return 0;
+}
+
+int loop_adopt_hide(struct loop *loop)
+{
+	int r;
+
+	if (!loop->adopted_fn)
+		return 0;
+	if (loop->hidden == 0) {
+		r = own_interest(loop, 0);
+		if (r)
+			return r;
+	}
+	loop->hidden++;
+	return 0;
+}
+
+void loop_adopt_show(struct loop *loop)
+{
+	if (!loop->adopted_fn || loop->hidden == 0)
+		return;
+	if (--loop->hidden == 0 && own_interest(loop, EPOLLIN) != 0)
+		log_msg(LOG_LVL_ERR, "loop",
+			"cannot show the loop's fds to the adopted set");
+}
+
+void loop_release_epoll(struct loop *loop)
+{
+	if (!loop->adopted_fn)
+		return;
+	loop->hidden = 0;
+	/* Fails only if the library closed its set first: then the kernel
+	 * has dropped our registration already. */
+	(void)epoll_ctl(loop->wait_fd, EPOLL_CTL_DEL, loop->epfd, NULL);
+	loop->wait_fd = loop->epfd;
+	loop->adopted_fn = NULL;
+	loop->adopted_arg = NULL;
+}
+
+/*
+ * A batch from the adopted set: the library's events go to its function
+ * first (moved to the front of ev, in order), then the loop's own set,
+ * if it was among the ready fds, is read without blocking and dispatched.
+ */
+static void dispatch_adopted(struct loop *loop, struct epoll_event *ev, int n)
+{
+	struct epoll_event own[LOOP_BATCH];
+	bool own_ready = false;
+	int nlib = 0, nown;
+
+	for (int i = 0; i < n; i++) {
+		if (ev[i].data.ptr == loop)
+			own_ready = true;
+		else
+			ev[nlib++] = ev[i];
+	}
+	if (nlib > 0) {
+		loop->dispatched++;
+		loop->adopted_fn(ev, nlib, loop->adopted_arg);
+	}
+	if (!own_ready)
+		return;
+	nown = epoll_wait(loop->epfd, own, LOOP_BATCH, 0);
+	/* (an error here, EINTR included, leaves the fds ready: the next
+	 * iteration sees the set ready again) */
+	for (int i = 0; i < nown; i++)
+		dispatch_fd(loop, &own[i]);
+}
+
 /* ---- iterations ----------------------------------------------------- */
 
 int loop_run_once(struct loop *loop, int max_wait_ms)
@@ -289,7 +393,7 @@ int loop_run_once(struct loop *loop, int max_wait_ms)
 	loop->running = true;
 	loop->dispatched = 0;
 	loop->iter_first_seq = loop->next_seq;
-	n = epoll_wait(loop->epfd, ev, LOOP_BATCH, timeout);
+	n = epoll_wait(loop->wait_fd, ev, LOOP_BATCH, timeout);
 	loop->wakeups++;
 	if (n < 0) {
 		if (errno != EINTR) {
@@ -298,8 +402,12 @@ int loop_run_once(struct loop *loop, int max_wait_ms)
 		}
 		n = 0;
 	}
-	for (int i = 0; i < n; i++)
-		dispatch_fd(loop, &ev[i]);
+	if (loop->adopted_fn) {
+		dispatch_adopted(loop, ev, n);
+	} else {
+		for (int i = 0; i < n; i++)
+			dispatch_fd(loop, &ev[i]);
+	}
 	loop_timers_run_due(loop);
 	n = loop->dispatched > (unsigned int)INT_MAX ? INT_MAX
 						     : (int)loop->dispatched;

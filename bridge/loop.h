@@ -3,7 +3,9 @@
  * The daemon's one event loop: a single thread blocked in epoll_wait(2).
  *
  * Every event source is an fd in one epoll set (sockets, GPIO line fds, a
- * signalfd, an eventfd for work posted by other threads); timers live in a
+ * signalfd, an eventfd for work posted by other threads); a library with an
+ * epoll set of its own (libcoap) can have the loop block in that set
+ * instead, with the loop's set inside it (loop_adopt_epoll); timers live in a
  * binary min-heap on a monotonic clock, and the epoll_wait timeout is the
  * nearest deadline.  With no timer armed the loop sleeps until an fd becomes
  * ready: idle means no wake-ups (there is no periodic tick).
@@ -15,6 +17,7 @@
  * loop_run_once() or loop_free() on their own loop.
  *
  * One iteration (loop_run_once) does, in this order: wait in epoll_wait;
+ * hand the events of an adopted set to its library (loop_adopt_epoll);
  * dispatch the ready fds of that batch (posted work and signals are fds
  * too); then run the timers whose deadline has passed.
  */
@@ -247,6 +250,68 @@ typedef void (*loop_work_fn)(void *arg);
  * call (join posting threads before loop_free()).
  */
 int loop_post(struct loop *loop, loop_work_fn fn, void *arg);
+
+/* ---- an epoll set shared with a library ------------------------------ */
+
+struct epoll_event;
+
+/* Receives the events of an adopted set that are the library's own:
+ * n >= 1 of them, in the order epoll_wait returned them, valid during the
+ * call only. */
+typedef void (*loop_epoll_fn)(struct epoll_event *events, int n, void *arg);
+
+/*
+ * Makes the loop block in epfd, the epoll set of a library that keeps its
+ * own sockets and timers there (libcoap: coap_context_get_coap_fd), and
+ * puts the loop's own set into epfd as one more fd.  Without this, epfd
+ * would be one fd in the loop's set and every event of the library would
+ * cost two epoll_waits (ours, then the library's own to learn which of
+ * its fds is ready); adopted, the library's events come straight out of
+ * the loop's one epoll_wait, and it is the loop's own fds (signals, posts,
+ * watches) that take the second, non-blocking one.
+ *
+ * Each iteration whose batch holds events of the library calls
+ * fn(events, n, arg) once, FIRST, right after epoll_wait and before any
+ * other callback, so that no callback can free what the events point to
+ * before the library sees them.  The loop's own fds of the batch are then
+ * collected (epoll_wait with timeout 0 on the loop's set) and dispatched
+ * as usual.  fn counts as one callback in loop_run_once's result.
+ *
+ * The library must: tag each of its events with a data.ptr that is NULL
+ * or points to one of its own objects (so never at the loop; the loop
+ * tags its set's event with its own address); never wait on epfd itself
+ * while it is adopted, unless the loop's set is hidden (loop_adopt_hide:
+ * it would get the loop's event and take it for one of its own); and keep
+ * epfd open until loop_release_epoll().  fds added
+ * with loop_watch_add() stay in the loop's set, before or after adoption.
+ * One adopted set per loop.  Returns 0, -EINVAL (fn NULL, epfd negative or
+ * the loop's own), -EBUSY (a set is already adopted) or a negative errno
+ * from epoll_ctl (-EBADF, -EINVAL: epfd is not an epoll fd, -ELOOP: epfd
+ * is watched by this loop, -ENOMEM, ...).
+ */
+int loop_adopt_epoll(struct loop *loop, int epfd, loop_epoll_fn fn, void *arg);
+
+/*
+ * Hides the loop's own set from the adopted set, for a library call that
+ * may wait on its set itself (libcoap does inside some of its functions):
+ * the library then sees only its own fds, and the loop's fds that become
+ * ready meanwhile are reported once loop_adopt_show() has undone the last
+ * hide (level-triggered: nothing is lost).  Nests.  Returns 0 (also when no
+ * set is adopted: there is nothing to hide) or a negative errno from
+ * epoll_ctl; on failure the library must not be let wait.
+ */
+int loop_adopt_hide(struct loop *loop);
+
+/* Undoes one successful loop_adopt_hide(). */
+void loop_adopt_show(struct loop *loop);
+
+/*
+ * Undoes loop_adopt_epoll(): the loop blocks in its own set again and fn
+ * is not called any more.  Call it before the library closes epfd.  Safe
+ * from any callback (fn has already had the current batch's events); no-op
+ * when no set is adopted.
+ */
+void loop_release_epoll(struct loop *loop);
 
 /* ---- signals -------------------------------------------------------- */
 

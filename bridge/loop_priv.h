@@ -33,7 +33,11 @@ struct loop_post_item {
 };
 
 struct loop {
-	int epfd;
+	int epfd;    /* the loop's own set: every watch is in it */
+	int wait_fd; /* where epoll_wait blocks: epfd, or the adopted set */
+	loop_epoll_fn adopted_fn; /* NULL: no set adopted */
+	void *adopted_arg;
+	unsigned int hidden; /* loop_adopt_hide depth */
 	int evfd;
 	int sigfd;
 	struct loop_clock clock;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -15,7 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +30,41 @@
 #include "coap_io_fixture.h"
 #include "log.h"
 #include "loop.h"
+
+/* ---- counting system calls ------------------------------------------ */
+
+/*
+ * This program's own epoll_wait and timerfd_settime come first in symbol
+ * lookup, for libcoap's calls as for the loop's: while counting is set
+ * they count, and they always pass the call on to the next definition
+ * (libc's, or a sanitizer's interceptor).
+ */
+static bool counting;
+static int n_epoll_wait, n_timerfd_settime;
+
+int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
+{
+	static int (*next)(int, struct epoll_event *, int, int);
+
+	if (next == NULL)
+		*(void **)&next = dlsym(RTLD_NEXT, "epoll_wait");
+	if (counting)
+		n_epoll_wait++;
+	return next(epfd, events, maxevents, timeout);
+}
+
+int timerfd_settime(int fd, int flags, const struct itimerspec *new_value,
+		    struct itimerspec *old_value)
+{
+	static int (*next)(int, int, const struct itimerspec *,
+			   struct itimerspec *);
+
+	if (next == NULL)
+		*(void **)&next = dlsym(RTLD_NEXT, "timerfd_settime");
+	if (counting)
+		n_timerfd_settime++;
+	return next(fd, flags, new_value, old_value);
+}
 
 /* ---- tests ---------------------------------------------------------- */
 
@@ -478,7 +516,16 @@ static void test_tcp(void **state)
 	s = cio_session_new(iofx.cio, &ep, iofx_on_event, NULL);
 	assert_non_null(s);
 	iofx_srv.loc_mode = IOFX_LOC_TWO;
+	/* Before the CSM exchange libcoap waits for it inside the request
+	 * (coap_add_data_large_request), in its own epoll_wait: with the
+	 * loop's fds hidden (the server's, ready, are among them) it blocks
+	 * there; shown, it would get the loop's event back at once, again
+	 * and again, and take it for one of its sockets. */
+	n_epoll_wait = 0;
+	counting = true;
 	iofx_post_rd(s, &res, iofx_big_body, sizeof(iofx_big_body));
+	counting = false;
+	assert_true(n_epoll_wait <= 10);
 	iofx_run_until(&res.n, 1, 3000);
 	assert_int_equal(res.status, CIO_OK);
 	assert_int_equal(res.code, CIO_CODE(2, 1));
@@ -584,6 +631,63 @@ static void test_idle_has_no_deadline(void **state)
 	cio_session_free(s);
 }
 
+/*
+ * The hot path: a server's GET answered in one loop iteration with one
+ * epoll_wait (the loop's, on libcoap's set) and one timerfd_settime (the
+ * one libcoap ends coap_io_do_epoll with); recvfrom and sendto are the
+ * other two.  Watching libcoap's set as one fd of the loop and calling
+ * coap_io_process took two epoll_waits and three timerfd_settimes.
+ */
+static void test_request_system_calls(void **state)
+{
+	struct cio_session *s = iofx_open_udp(iofx.silent_port);
+	struct sockaddr_in to = {.sin_family = AF_INET};
+	uint8_t req[16], ans[64];
+	ssize_t n;
+	int port;
+
+	(void)state;
+	port = cio_session_local_port(s);
+	assert_true(port > 0);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons((uint16_t)port);
+	/* the kick of the session's opening */
+	for (int i = 0; i < 3; i++)
+		loop_run_once(iofx.loop, 0);
+	for (int i = 0; i < 5; i++) {
+		/* CON GET, mid 0x1200 + i, token "tok" + i, /3/0/0 */
+		static const uint8_t head[] = {0x44, 0x01, 0x12, 0x00, 't',
+					       'o',  'k',  '0',	 0xb1, '3',
+					       0x01, '0',  0x01, '0'};
+
+		memcpy(req, head, sizeof(head));
+		req[3] = (uint8_t)i;
+		req[7] = (uint8_t)('0' + i);
+		assert_int_equal(sendto(iofx.silent_fd, req, sizeof(head), 0,
+					(const struct sockaddr *)&to,
+					sizeof(to)),
+				 (ssize_t)sizeof(head));
+		n_epoll_wait = 0;
+		n_timerfd_settime = 0;
+		counting = true;
+		assert_int_equal(loop_run_once(iofx.loop, 1000), 1);
+		counting = false;
+		assert_int_equal(n_epoll_wait, 1);
+		assert_int_equal(n_timerfd_settime, 1);
+		/* ACK 2.05, same mid and token, Content-Format 0 */
+		n = recv(iofx.silent_fd, ans, sizeof(ans), MSG_DONTWAIT);
+		assert_int_equal(n, 8 + 1 + 1 + 12);
+		assert_int_equal(ans[0], 0x64);
+		assert_int_equal(ans[1], CIO_CODE(2, 5));
+		assert_memory_equal(ans + 2, req + 2, 6);
+		assert_int_equal(ans[8], 0xc0);
+		assert_int_equal(ans[9], 0xff);
+		assert_memory_equal(ans + 10, "lwm2m-bridge", 12);
+	}
+	assert_int_equal(iofx.requests >= 5, true);
+	cio_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -617,6 +721,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_arguments, iofx_setup,
 						iofx_teardown),
 		cmocka_unit_test_setup_teardown(test_idle_has_no_deadline,
+						iofx_setup, iofx_teardown),
+		cmocka_unit_test_setup_teardown(test_request_system_calls,
 						iofx_setup, iofx_teardown),
 	};
 

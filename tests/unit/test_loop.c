@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 
 #include <cmocka.h>
 
@@ -483,6 +484,277 @@ static void test_eintr_is_not_an_error(void **state)
 	assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
 }
 
+/* ---- an adopted epoll set ---------------------------------------------- */
+
+/* A library with an epoll set of its own whose one "socket" is a pipe;
+ * its event points at its own object, as libcoap's do. */
+struct lib {
+	int epfd;
+	int p[2];
+	int calls;
+	int nevents;
+	void *seen_ptr;
+	struct fprobe *watch;	    /* a loop watch of the same test */
+	int watch_calls_before;	    /* its calls when the library ran */
+	struct loop *release_in_cb; /* loop_release_epoll from the callback */
+};
+
+static void lib_cb(struct epoll_event *ev, int n, void *arg)
+{
+	struct lib *lib = arg;
+	char buf[16];
+
+	lib->calls++;
+	lib->nevents = n;
+	lib->seen_ptr = ev[0].data.ptr;
+	lib->watch_calls_before = lib->watch ? lib->watch->calls : -1;
+	while (read(lib->p[0], buf, sizeof(buf)) > 0)
+		;
+	if (lib->release_in_cb)
+		loop_release_epoll(lib->release_in_cb);
+}
+
+static void lib_init(struct lib *lib)
+{
+	struct epoll_event ev;
+
+	memset(lib, 0, sizeof(*lib));
+	lib->epfd = epoll_create1(EPOLL_CLOEXEC);
+	assert_true(lib->epfd >= 0);
+	make_pipe(lib->p);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = lib;
+	assert_int_equal(epoll_ctl(lib->epfd, EPOLL_CTL_ADD, lib->p[0], &ev),
+			 0);
+}
+
+static void lib_close(struct lib *lib)
+{
+	close(lib->p[0]);
+	close(lib->p[1]);
+	close(lib->epfd);
+}
+
+static void test_adopt_epoll(void **state)
+{
+	struct fx *fx = *state;
+	struct fprobe w, late;
+	struct tprobe t;
+	struct epoll_event ev[4];
+	struct lib lib;
+	int q[2], r[2];
+	uint64_t wakeups;
+
+	lib_init(&lib);
+	make_pipe(q);
+	fprobe_init(&w, fx->loop, q[0]);
+	w.drain = true;
+	lib.watch = &w;
+	assert_int_equal(
+		loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w), 0);
+	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
+	wakeups = loop_wakeups(fx->loop);
+	assert_int_equal(loop_run_once(fx->loop, 0), 0);
+
+	/* Both ready: the library first, then the watch, one wake-up. */
+	put_byte(lib.p[1]);
+	put_byte(q[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 2);
+	assert_int_equal(lib.calls, 1);
+	assert_int_equal(lib.nevents, 1);
+	assert_ptr_equal(lib.seen_ptr, &lib);
+	assert_int_equal(lib.watch_calls_before, 0);
+	assert_int_equal(w.calls, 1);
+	assert_int_equal(loop_wakeups(fx->loop), wakeups + 2);
+
+	/* Only the library, only the loop's own fd. */
+	put_byte(lib.p[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(lib.calls, 2);
+	assert_int_equal(w.calls, 1);
+	put_byte(q[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(lib.calls, 2);
+	assert_int_equal(w.calls, 2);
+
+	/* A watch added while adopted, and timers, work as before. */
+	make_pipe(r);
+	fprobe_init(&late, fx->loop, r[0]);
+	late.drain = true;
+	assert_int_equal(
+		loop_watch_add(fx->loop, r[0], LOOP_READ, fprobe_cb, &late), 0);
+	put_byte(r[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(late.calls, 1);
+	tprobe_init(&t, fx, 1);
+	assert_int_equal(loop_timer_arm(fx->loop, &t.t, 5, 0), 0);
+	assert_int_equal(loop_next_timeout_ms(fx->loop), 5);
+	advance_ms(fx, 5);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(t.fired, 1);
+
+	/* Released: the library's events stay in its set, for itself. */
+	loop_release_epoll(fx->loop);
+	loop_release_epoll(fx->loop); /* no-op */
+	put_byte(lib.p[1]);
+	put_byte(q[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(lib.calls, 2);
+	assert_int_equal(w.calls, 3);
+	assert_int_equal(epoll_wait(lib.epfd, ev, 4, 0), 1);
+	assert_ptr_equal(ev[0].data.ptr, &lib);
+
+	assert_int_equal(loop_watch_del(fx->loop, q[0]), 0);
+	assert_int_equal(loop_watch_del(fx->loop, r[0]), 0);
+	close(q[0]);
+	close(q[1]);
+	close(r[0]);
+	close(r[1]);
+	lib_close(&lib);
+}
+
+static void test_adopt_epoll_errors(void **state)
+{
+	struct fx *fx = *state;
+	struct fprobe w;
+	struct lib lib, other;
+	struct loop *loop;
+	int p[2], closed;
+
+	lib_init(&lib);
+	lib_init(&other);
+	make_pipe(p);
+	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, NULL, &lib),
+			 -EINVAL);
+	assert_int_equal(loop_adopt_epoll(fx->loop, -1, lib_cb, &lib), -EINVAL);
+	assert_int_equal(
+		loop_adopt_epoll(fx->loop, fx->loop->epfd, lib_cb, &lib),
+		-EINVAL);
+	assert_int_equal(loop_adopt_epoll(fx->loop, p[0], lib_cb, &lib),
+			 -EINVAL); /* not an epoll fd */
+	closed = dup(lib.epfd);
+	assert_true(closed >= 0);
+	close(closed);
+	assert_int_equal(loop_adopt_epoll(fx->loop, closed, lib_cb, &lib),
+			 -EBADF);
+	/* a set the loop watches would contain the loop's set */
+	fprobe_init(&w, fx->loop, other.epfd);
+	assert_int_equal(
+		loop_watch_add(fx->loop, other.epfd, LOOP_READ, fprobe_cb, &w),
+		0);
+	assert_int_equal(loop_adopt_epoll(fx->loop, other.epfd, lib_cb, &other),
+			 -ELOOP);
+	assert_int_equal(loop_watch_del(fx->loop, other.epfd), 0);
+	/* nothing was adopted by the failures */
+	put_byte(lib.p[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 0);
+	assert_int_equal(lib.calls, 0);
+
+	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
+	assert_int_equal(loop_adopt_epoll(fx->loop, other.epfd, lib_cb, &other),
+			 -EBUSY);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(lib.calls, 1);
+
+	/* A loop freed while adopted leaves the library's set to it. */
+	loop = loop_new();
+	assert_non_null(loop);
+	assert_int_equal(loop_adopt_epoll(loop, other.epfd, lib_cb, &other), 0);
+	loop_free(loop);
+	put_byte(other.p[1]);
+	{
+		struct epoll_event ev[4];
+
+		assert_int_equal(epoll_wait(other.epfd, ev, 4, 0), 1);
+		assert_ptr_equal(ev[0].data.ptr, &other);
+	}
+	loop_release_epoll(fx->loop);
+	close(p[0]);
+	close(p[1]);
+	lib_close(&lib);
+	lib_close(&other);
+}
+
+static void test_adopt_hide(void **state)
+{
+	struct fx *fx = *state;
+	struct epoll_event ev[4];
+	struct fprobe w;
+	struct lib lib;
+	int q[2];
+
+	assert_int_equal(loop_adopt_hide(fx->loop), 0); /* nothing adopted */
+	loop_adopt_show(fx->loop);
+	lib_init(&lib);
+	make_pipe(q);
+	fprobe_init(&w, fx->loop, q[0]);
+	w.drain = true;
+	assert_int_equal(
+		loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w), 0);
+	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
+	put_byte(q[1]);
+	put_byte(lib.p[1]);
+	/* Hidden (twice): the library's own wait sees only its own fd. */
+	assert_int_equal(loop_adopt_hide(fx->loop), 0);
+	assert_int_equal(loop_adopt_hide(fx->loop), 0);
+	assert_int_equal(epoll_wait(lib.epfd, ev, 4, 0), 1);
+	assert_ptr_equal(ev[0].data.ptr, &lib);
+	loop_adopt_show(fx->loop);
+	assert_int_equal(epoll_wait(lib.epfd, ev, 4, 0), 1);
+	/* Shown again: the loop's fd, ready meanwhile, is not lost. */
+	loop_adopt_show(fx->loop);
+	assert_int_equal(epoll_wait(lib.epfd, ev, 4, 0), 2);
+	assert_int_equal(loop_run_once(fx->loop, 0), 2);
+	assert_int_equal(w.calls, 1);
+	assert_int_equal(lib.calls, 1);
+	loop_adopt_show(fx->loop); /* unbalanced: no-op */
+	put_byte(q[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(w.calls, 2);
+	loop_release_epoll(fx->loop);
+	assert_int_equal(loop_watch_del(fx->loop, q[0]), 0);
+	close(q[0]);
+	close(q[1]);
+	lib_close(&lib);
+}
+
+static void test_release_from_library_callback(void **state)
+{
+	struct fx *fx = *state;
+	struct fprobe w;
+	struct lib lib;
+	int q[2];
+
+	lib_init(&lib);
+	make_pipe(q);
+	fprobe_init(&w, fx->loop, q[0]);
+	w.drain = true;
+	assert_int_equal(
+		loop_watch_add(fx->loop, q[0], LOOP_READ, fprobe_cb, &w), 0);
+	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
+	lib.release_in_cb = fx->loop;
+	put_byte(lib.p[1]);
+	put_byte(q[1]);
+	/* the loop's own fd of that batch still runs */
+	assert_int_equal(loop_run_once(fx->loop, 0), 2);
+	assert_int_equal(lib.calls, 1);
+	assert_int_equal(w.calls, 1);
+	put_byte(lib.p[1]);
+	assert_int_equal(loop_run_once(fx->loop, 0), 0);
+	assert_int_equal(lib.calls, 1);
+	/* and the set can be adopted again */
+	lib.release_in_cb = NULL;
+	assert_int_equal(loop_adopt_epoll(fx->loop, lib.epfd, lib_cb, &lib), 0);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(lib.calls, 2);
+	loop_release_epoll(fx->loop);
+	assert_int_equal(loop_watch_del(fx->loop, q[0]), 0);
+	close(q[0]);
+	close(q[1]);
+	lib_close(&lib);
+}
+
 /* ---- signals ----------------------------------------------------------- */
 
 static void count_reload(void *arg)
@@ -730,6 +1002,14 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eintr_is_not_an_error,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_epoll, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_epoll_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_hide, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_release_from_library_callback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_signals_without_reload_hook, setup, teardown),
