@@ -433,7 +433,7 @@ static void drop_coap_session(struct cio_session *s)
 	struct cio *cio = s->cio;
 	coap_session_t *cs = s->cs;
 
-	/* Even without a libcoap session (a reopen failed): the ring must
+	/* Even without a libcoap session (a reopen failed): its RST window must
 	 * not keep s once it may be freed. */
 	cio_rst_forget_session(s);
 	if (cs == NULL)

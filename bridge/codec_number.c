@@ -481,6 +481,17 @@ static int layout(bool neg, const char *dg, int nd, int x, int p, char *out)
  * rounding interval), so this is exactly %.15g's output, where %.15g
  * prints without an exponent (x >= -4).  Returns the length or 0.
  */
+/* The integer nearest t (ties to even), 0 <= t < 2^53: nearbyint without
+ * libm, which the daemon does not otherwise link (configure.ac).  t - n is
+ * exact there. */
+static uint64_t nearest_u53(double t)
+{
+	uint64_t n = (uint64_t)t;
+	double frac = t - (double)n;
+
+	return n + (frac > 0.5 || (frac == 0.5 && (n & 1)));
+}
+
 static int fast_short(double a, bool neg, char *out)
 {
 	if (a < 1e-4)
@@ -493,10 +504,10 @@ static int fast_short(double a, bool neg, char *out)
 
 		if (t >= 0x1p53)
 			return 0;
-		r = nearbyint(t);
+		n = nearest_u53(t);
+		r = (double)n;
 		if (r / pow10_dbl[k] != a || r == 0)
 			continue;
-		n = (uint64_t)r;
 		for (uint64_t v = n; v; v /= 10)
 			ndig++;
 		x = ndig - 1 - k;
