@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -342,6 +343,9 @@ void bench_daemon_start(struct bench_daemon *d, const char *sim_settings)
 	if (d->pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
+		/* A bench killed early (a closed pipe, ^C) must not leave
+		 * its daemon running to disturb the next figures. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (fd >= 0) {
 			dup2(fd, 2);
 			dup2(fd, 1);
