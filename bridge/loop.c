@@ -377,23 +377,57 @@ static void dispatch_adopted(struct loop *loop, struct epoll_event *ev, int n)
 
 /* ---- iterations ----------------------------------------------------- */
 
+/*
+ * Waits for events or until timeout_us (-1: no timeout).  Timers are kept
+ * in microseconds, and a millisecond timeout rounded up wakes the loop up
+ * to a millisecond late: a 1 ms periodic timer (the sim plugin's spread
+ * slots) then found its next deadline passed too and lost about one tick in
+ * four.  epoll_pwait2 (Linux 5.11) takes the deadline to the microsecond;
+ * where the kernel or a seccomp filter refuses it, epoll_wait with the
+ * timeout rounded up to whole milliseconds, as before.
+ */
+static int wait_events(struct loop *loop, struct epoll_event *ev,
+		       int64_t timeout_us)
+{
+	int64_t ms;
+
+#ifdef HAVE_EPOLL_PWAIT2
+	if (!loop->no_pwait2) {
+		struct timespec ts = {
+			.tv_sec = (time_t)(timeout_us / 1000000),
+			.tv_nsec = (long)(timeout_us % 1000000) * 1000};
+		int n = epoll_pwait2(loop->wait_fd, ev, LOOP_BATCH,
+				     timeout_us < 0 ? NULL : &ts, NULL);
+
+		if (n >= 0 || (errno != ENOSYS && errno != EPERM))
+			return n;
+		loop->no_pwait2 = true;
+	}
+#endif
+	ms = timeout_us < 0 ? -1 : timeout_us / 1000 + (timeout_us % 1000 != 0);
+	return epoll_wait(loop->wait_fd, ev, LOOP_BATCH,
+			  ms > INT_MAX ? INT_MAX : (int)ms);
+}
+
 int loop_run_once(struct loop *loop, int max_wait_ms)
 {
 	struct epoll_event ev[LOOP_BATCH];
-	int timeout, n;
+	int64_t timeout;
+	int n;
 
 	if (max_wait_ms < -1)
 		return -EINVAL;
 	if (loop->running)
 		return -EBUSY;
-	timeout = loop_next_timeout_ms(loop);
-	if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms))
-		timeout = max_wait_ms;
+	timeout = loop_next_timeout_us(loop);
+	if (max_wait_ms >= 0 &&
+	    (timeout < 0 || timeout > (int64_t)max_wait_ms * 1000))
+		timeout = (int64_t)max_wait_ms * 1000;
 
 	loop->running = true;
 	loop->dispatched = 0;
 	loop->iter_first_seq = loop->next_seq;
-	n = epoll_wait(loop->wait_fd, ev, LOOP_BATCH, timeout);
+	n = wait_events(loop, ev, timeout);
 	loop->wakeups++;
 	if (n < 0) {
 		if (errno != EINTR) {

@@ -129,6 +129,10 @@ uint64_t loop_now_ms(const struct loop *loop);
  * deadline and spins), capped at INT_MAX.
  */
 int loop_next_timeout_ms(const struct loop *loop);
+/* The same in microseconds, rounded up: -1, 0, or the time to the nearest
+ * deadline (what the loop waits with where the kernel takes a finer
+ * timeout than milliseconds). */
+int64_t loop_next_timeout_us(const struct loop *loop);
 
 /* ---- fd watches ----------------------------------------------------- */
 

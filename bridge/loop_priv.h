@@ -42,7 +42,8 @@ struct loop {
 	int sigfd;
 	struct loop_clock clock;
 
-	bool running; /* inside loop_run_once: forbids re-entry */
+	bool no_pwait2; /* epoll_pwait2 refused (ENOSYS, a seccomp EPERM) */
+	bool running;	/* inside loop_run_once: forbids re-entry */
 	bool stop;
 	int exit_code;
 	uint64_t wakeups;

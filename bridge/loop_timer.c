@@ -159,6 +159,20 @@ void loop_timer_disarm(struct loop *loop, struct loop_timer *timer)
 		heap_remove(loop, timer);
 }
 
+int64_t loop_next_timeout_us(const struct loop *loop)
+{
+	uint64_t deadline, now;
+
+	if (!loop->heap_len)
+		return -1;
+	deadline = loop->heap[0]->deadline_us;
+	now = loop_now_us(loop);
+	if (deadline <= now)
+		return 0;
+	return deadline - now > INT64_MAX ? INT64_MAX
+					  : (int64_t)(deadline - now);
+}
+
 int loop_next_timeout_ms(const struct loop *loop)
 {
 	uint64_t deadline, now, ms;

@@ -53,6 +53,20 @@ int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
 	return next(epfd, events, maxevents, timeout);
 }
 
+/* The loop's wait where libc has it (bridge/loop.c): a wait as well. */
+int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
+		 const struct timespec *timeout, const sigset_t *sigmask)
+{
+	static int (*next)(int, struct epoll_event *, int,
+			   const struct timespec *, const sigset_t *);
+
+	if (next == NULL)
+		*(void **)&next = dlsym(RTLD_NEXT, "epoll_pwait2");
+	if (counting)
+		n_epoll_wait++;
+	return next(epfd, events, maxevents, timeout, sigmask);
+}
+
 int timerfd_settime(int fd, int flags, const struct itimerspec *new_value,
 		    struct itimerspec *old_value)
 {

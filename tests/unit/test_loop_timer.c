@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <dlfcn.h>
+#include <sys/epoll.h>
 
 #include "loop_fixture.h"
 
@@ -36,6 +38,56 @@ static void test_clock(void **state)
 	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
 	real_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	assert_in_range(loop_now_ms(fx->loop), real_ms, real_ms + 10000);
+}
+
+/* ---- the wait's timeout --------------------------------------------- */
+
+#ifdef HAVE_EPOLL_PWAIT2
+/* This program's epoll_pwait2 comes first in symbol lookup: it notes the
+ * timeout of the loop's wait and passes the call on. */
+static long long pwait2_timeout_ns = -2;
+
+int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
+		 const struct timespec *timeout, const sigset_t *sigmask)
+{
+	static int (*next)(int, struct epoll_event *, int,
+			   const struct timespec *, const sigset_t *);
+
+	if (next == NULL)
+		*(void **)&next = dlsym(RTLD_NEXT, "epoll_pwait2");
+	pwait2_timeout_ns = timeout ? (long long)timeout->tv_sec * 1000000000 +
+					      timeout->tv_nsec
+				    : -1;
+	return next(epfd, events, maxevents, timeout, sigmask);
+}
+#endif
+
+static void test_wait_timeout_us(void **state)
+{
+	struct fx *fx = *state;
+	struct tprobe p;
+
+	tprobe_init(&p, fx, 1);
+	assert_int_equal(loop_next_timeout_us(fx->loop), -1);
+	assert_int_equal(loop_timer_arm(fx->loop, &p.t, 5, 0), 0);
+	assert_int_equal(loop_next_timeout_us(fx->loop), 5000);
+	fx->now_us += 4700;
+	assert_int_equal(loop_next_timeout_us(fx->loop), 300);
+	assert_int_equal(loop_next_timeout_ms(fx->loop), 1);
+#ifdef HAVE_EPOLL_PWAIT2
+	/* The wait ends at the deadline, not at the next whole ms after it
+	 * (the fake clock stands still: nothing fires). */
+	assert_int_equal(loop_run_once(fx->loop, -1), 0);
+	assert_int_equal(pwait2_timeout_ns, 300000);
+	/* max_wait_ms caps it. */
+	fx->now_us -= 4700;
+	assert_int_equal(loop_run_once(fx->loop, 2), 0);
+	assert_int_equal(pwait2_timeout_ns, 2000000);
+#endif
+	fx->now_us += 5000;
+	assert_int_equal(loop_next_timeout_us(fx->loop), 0);
+	assert_int_equal(loop_run_once(fx->loop, 0), 1);
+	assert_int_equal(p.fired, 1);
 }
 
 /* ---- timers ---------------------------------------------------------- */
@@ -513,6 +565,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_timeout_us, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_timer_oneshot, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_timer_periodic_cadence,
