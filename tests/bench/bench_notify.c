@@ -53,8 +53,7 @@
  * kernel's UDP send.  "spread": the same group with spread = true, each
  * value changing once per 100 ms at its own time (10 per millisecond), as
  * sensors polled in turn change; each change's delay is then its own.
- * Lost, for spread: every observation has its own ticks (see
- * spread_lost()).  Both run by default, three runs each, a fresh daemon
+ * Lost, for spread: within the tick's slot (see spread_lost()).  Both run by default, three runs each, a fresh daemon
  * for each shape.
  *
  * usage: bench_notify [SECONDS_PER_RUN [poll|sleep [burst|spread|both]]]
@@ -211,36 +210,58 @@ static int cmp_u64(const void *a, const void *b)
 static bool nap; /* "sleep": see Waiting above */
 
 /*
- * Spread: each observation has ticks of its own, one per interval at its
- * slot's phase.  Per observation (notes sorted by observation, then
- * arrival), its distinct T in [first, last]: a gap of more than 1.5
- * intervals between two of them counts its missing ticks, and fewer T than
- * any phase must have in the window, floor((last - first) / interval),
- * counts the shortfall; the larger of the two is that observation's loss.
+ * Spread: a tick (one millisecond T) changes one slot, the observations
+ * o with o % SLOTS == s (instance o changes in slot o % SLOTS), so the
+ * check is the burst's, within the tick's slot: every observation of the
+ * slot must have a notification carrying T or a later value that arrived
+ * within one interval of T.  The slot is the one of any notification
+ * carrying T.  A tick the loop skipped (its slot then changes a
+ * millisecond later) is in no notification and owes none.  notes are
+ * sorted by observation, then arrival (one observation's values arrive in
+ * order).
  */
-static size_t spread_lost(uint64_t first, uint64_t last)
+#define SLOTS 100 /* the sim's for count 1000, interval 100 ms */
+
+static size_t spread_lost(const uint64_t *ticks, size_t n_ticks)
 {
-	size_t lost = 0, i = 0;
-	size_t must = (size_t)((last - first) / INTERVAL_MS);
+	size_t begin[N_OBS + 1], lost = 0, i = 0;
+	unsigned *slot_of = malloc((n_ticks + 1) * sizeof(*slot_of));
 
-	for (unsigned o = 0; o < N_OBS; o++) {
-		size_t have = 0, gaps = 0;
-		uint64_t prev = 0;
-
-		for (; i < n_notes && notes[i].obs == o; i++) {
-			uint64_t T = notes[i].t_ms;
-
-			if (T < first || T > last || (have && T <= prev))
-				continue;
-			if (have && T - prev > INTERVAL_MS * 3 / 2)
-				gaps += (size_t)((T - prev + INTERVAL_MS / 2) /
-							 INTERVAL_MS -
-						 1);
-			prev = T;
-			have++;
-		}
-		lost += have < must && must - have > gaps ? must - have : gaps;
+	for (unsigned o = 0; o <= N_OBS; o++) {
+		begin[o] = i;
+		while (o < N_OBS && i < n_notes && notes[i].obs == o)
+			i++;
 	}
+	for (size_t k = 0; k < n_ticks; k++)
+		slot_of[k] = SLOTS;
+	for (size_t n = 0; n < n_notes; n++) {
+		const uint64_t *t = bsearch(&notes[n].t_ms, ticks, n_ticks,
+					    sizeof(*ticks), cmp_u64);
+
+		if (t)
+			slot_of[t - ticks] = notes[n].obs % SLOTS;
+	}
+	for (size_t k = 0; k < n_ticks; k++) {
+		uint64_t T = ticks[k];
+
+		for (unsigned o = slot_of[k]; o < N_OBS; o += SLOTS) {
+			size_t lo = begin[o], hi = begin[o + 1];
+
+			/* the first of o's notifications carrying T or later */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (notes[mid].t_ms < T)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == begin[o + 1] ||
+			    notes[lo].arrive_us > T * 1000 + INTERVAL_MS * 1000u)
+				lost++;
+		}
+	}
+	free(slot_of);
 	return lost;
 }
 
@@ -374,7 +395,7 @@ static void run(struct bench_daemon *d, int n, double seconds)
 	/* Coverage per observation: notifications in arrival order. */
 	qsort(notes, n_notes, sizeof(*notes), cmp_note);
 	if (spread)
-		lost += spread_lost(first_tick, last_tick);
+		lost += spread_lost(ticks, n_ticks);
 	else {
 		size_t i = 0;
 
