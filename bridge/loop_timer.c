@@ -175,15 +175,9 @@ int64_t loop_next_timeout_us(const struct loop *loop)
 
 int loop_next_timeout_ms(const struct loop *loop)
 {
-	uint64_t deadline, now, ms;
+	int64_t us = loop_next_timeout_us(loop);
+	int64_t ms = us <= 0 ? us : us / 1000 + (us % 1000 != 0);
 
-	if (!loop->heap_len)
-		return -1;
-	deadline = loop->heap[0]->deadline_us;
-	now = loop_now_us(loop);
-	if (deadline <= now)
-		return 0;
-	ms = (deadline - now) / 1000 + ((deadline - now) % 1000 != 0);
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
