@@ -40,7 +40,7 @@
  * Large enough for every value below: at most 2^1135 (10^340, the scale
  * of the smallest subnormal at 17 digits) times 2^57 (2N + 1, 4m - 1),
  * or 2^1026 (the largest double, doubled) times 10^?, which stays below
- * 2^1100: 1200 bits.
+ * 2^1100: about 1,190 bits, within the 1,280 of 40 limbs.
  */
 #define BIG_LIMBS 40
 

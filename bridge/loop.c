@@ -383,8 +383,11 @@ static void dispatch_adopted(struct loop *loop, struct epoll_event *ev, int n)
  * to a millisecond late: a 1 ms periodic timer (the sim plugin's spread
  * slots) then found its next deadline passed too and lost about one tick in
  * four.  epoll_pwait2 (Linux 5.11) takes the deadline to the microsecond;
- * where the kernel or a seccomp filter refuses it, epoll_wait with the
- * timeout rounded up to whole milliseconds, as before.
+ * where libc lacks it, or the kernel (OpenWrt 22.03's 5.10) or a seccomp
+ * filter returning an errno refuses it, epoll_wait with the timeout
+ * rounded up to whole milliseconds, as before: timers of a few ms or more
+ * keep their cadence, a 1 ms periodic timer skips some periods.  A jail
+ * that kills on unknown system calls must allow epoll_pwait2.
  */
 static int wait_events(struct loop *loop, struct epoll_event *ev,
 		       int64_t timeout_us)
@@ -392,6 +395,10 @@ static int wait_events(struct loop *loop, struct epoll_event *ev,
 	int64_t ms;
 
 #ifdef HAVE_EPOLL_PWAIT2
+	/* (the cap of the millisecond wait: a saturated deadline would
+	 * overflow a 32-bit time_t and fail with EINVAL) */
+	if (timeout_us > (int64_t)INT_MAX * 1000)
+		timeout_us = (int64_t)INT_MAX * 1000;
 	if (!loop->no_pwait2) {
 		struct timespec ts = {
 			.tv_sec = (time_t)(timeout_us / 1000000),

@@ -697,8 +697,11 @@ static int add(struct obs_engine *e, const uint8_t *token, size_t token_len,
 	o->end_err = 0;
 	rc = oix_insert(&e->ix, o, &o->info.path);
 	if (rc != 0) {
-		/* Only a replaced entry can get here with its array slot gone
-		 * (a new one had room checked, but realloc may still fail). */
+		/* The index could not grow (out of memory).  o is not on the
+		 * ready list today (a new entry never is, and a replaced one
+		 * left its slot, so there was room), but unlink it anyway
+		 * rather than rely on that. */
+		ready_remove(e, o);
 		loop_timer_disarm(e->cfg.loop, &o->timer);
 		free(o->paths);
 		free(o);

@@ -3,7 +3,10 @@
  * libexpat, opened with dlopen for the duration of one load and closed
  * after it.  The daemon reads object definitions at start-up only; linked
  * normally, the parser's pages (about 180 kB resident) would stay mapped
- * for the daemon's whole life for nothing.
+ * for the daemon's whole life for nothing.  (glibc unmaps a library at its
+ * last dlclose; musl never unloads, so there the saving is not had, and
+ * nothing else changes.)  With no NEEDED entry for libexpat, packages
+ * must declare the dependency themselves.
  */
 #include "config.h"
 

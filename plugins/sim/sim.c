@@ -115,6 +115,12 @@ static int setup_group(struct sim_plugin *sim, unsigned int idx)
 		return r;
 	}
 	tick_ms = (uint64_t)p->interval_ms / g->slots;
+	if (p->spread && g->slots == 1 && p->count > 1)
+		g->api->log(g->host, LWB_LOG_WARNING,
+			    "sensors[%u]: spread: interval_ms %lld has no "
+			    "divisor from 2 to count (%lld): the instances "
+			    "change together",
+			    idx, (long long)p->interval_ms, (long long)p->count);
 	r = g->api->timer_start(g->host, g->timer, tick_ms, tick_ms);
 	if (r < 0) {
 		g->api->log(g->host, LWB_LOG_ERR,

@@ -155,7 +155,9 @@ struct sim_group {
 	double period_ms;      /* sine */
 	/* The timer ticks once per slot: instance i changes at slot
 	 * i % slots, so each changes once per interval_ms.  1 without
-	 * spread. */
+	 * spread.  The slot advances per tick: a period the loop skipped
+	 * (it was late by a whole tick) delays the later slots by one tick
+	 * rather than dropping a slot's change. */
 	uint32_t slots;
 	uint32_t next_slot;
 	/* Publish errors: counted on the hot path, reported by the tick. */

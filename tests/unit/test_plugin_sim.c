@@ -511,6 +511,21 @@ static void test_spread(void **state)
 	finish(m);
 }
 
+/* An interval with no divisor from 2 to count: said, and all at once. */
+static void test_spread_prime_interval(void **state)
+{
+	struct lwb_mock *m = start(
+		"sensors = ( { type = \"counter\"; count = 10;"
+		" interval_ms = 101; spread = true; } );");
+
+	(void)state;
+	assert_true(lwb_mock_log_contains(m, "no divisor"));
+	assert_int_equal(lwb_mock_advance(m, 101), 1);
+	for (uint16_t i = 0; i < 10; i++)
+		assert_int_equal(ival(m, 3200, i, 5501), 1);
+	finish(m);
+}
+
 /* ---- determinism -------------------------------------------------------- */
 
 #define DET_SETTINGS(seed)                                                     \
@@ -756,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_intervals_exact),
 		cmocka_unit_test(test_burst),
 		cmocka_unit_test(test_spread),
+		cmocka_unit_test(test_spread_prime_interval),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_settings),
 		cmocka_unit_test(test_init_failures),
